@@ -1,0 +1,33 @@
+"""minigrad: reverse-mode automatic differentiation and a small deep-learning stack in plain NumPy.
+
+Code written for the PyTorch subset it covers runs by changing the imports::
+
+    import minigrad as torch
+    from minigrad import nn
+    from minigrad.nn import functional as F
+"""
+__version__ = '0.1.0'
+
+from . import backend
+from .autograd import (Function, enable_grad, is_grad_enabled, no_grad, set_detect_anomaly,
+                       set_grad_enabled, detect_anomaly)
+from .backend import (bool_, device, double, float, float16, float32, float64, get_default_dtype, half,
+                      int, int8, int16, int32, int64, long, manual_seed, set_default_dtype, short, uint8)
+from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+                        normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
+                        tensor, zeros, zeros_like)
+from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broadcast_to, cat, clamp,
+                  clip, clone, concat, concatenate, cos, div, divide, eq, equal, exp, expand, flatten,
+                  floor_divide, ge, gt, le, log, log_softmax, logical_and, logical_not, logical_or,
+                  logsumexp, lt, matmul, max, maximum, mean, min, minimum, mul, multiply, ne, neg,
+                  negative, permute, pow, relu, remainder, reshape, sigmoid, sin, softmax, sqrt, square,
+                  squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide,
+                  unsqueeze, var, view, where)
+from .tensor import Size, Tensor
+from . import autograd
+
+bool = bool_
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)

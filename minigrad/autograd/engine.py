@@ -1,0 +1,338 @@
+"""The reverse-mode engine: walks the graph from the outputs back to the leaves, without recursion.
+
+The graph is made of nodes (``Function`` instances, a tensor's ``grad_fn``) linked to the nodes of their
+inputs; a leaf tensor that requires grad is its own node, where gradients are accumulated into ``.grad``.
+A backward pass has two sweeps, both with explicit stacks so that a chain of any depth works:
+
+1. count, for every node reachable from the outputs, how many edges lead into it (its consumers);
+2. start from the outputs and run a node's ``backward`` once all of its consumers have contributed to its
+   gradient (Kahn's algorithm), sending each input its share.
+
+Unless ``retain_graph`` is set, each node drops its saved arrays once it has run (the graph is freed),
+and reaching a freed node again raises.
+"""
+from ..backend import array_module, as_array, scalar_types
+from . import function as _function
+from .function import Function, epoch, saved_roles, unbroadcast
+from .grad_mode import state
+
+
+def _wrap(array):
+    Tensor = _function.Tensor
+    t = Tensor.__new__(Tensor)
+    t._array = array
+    t._ctx = None
+    t._requires_grad = False
+    t.grad = None
+    t._version = [0]
+    return t
+
+
+def _node_tensor(array, node):
+    """A tensor standing for ``node``'s output (used to differentiate through saved outputs)."""
+    t = _wrap(array)
+    t._ctx = node
+    t._requires_grad = True
+    return t
+
+
+def _saved_as_tensors(node):
+    """The saved arrays of ``node`` as Tensors connected to the graph (for create_graph)."""
+    out = []
+    for array, role in zip(node.saved_tensors, saved_roles(node)):
+        if role == -1:
+            out.append(_node_tensor(array, node))
+        elif role is None:  # a constant: arrays become Tensors, Python scalars stay as they are
+            out.append(_wrap(array) if hasattr(array, 'dtype') else array)
+        else:
+            out.append(node._inputs[role])
+    return tuple(out)
+
+
+def _check_versions(node):
+    """Raise if an input or output that ``node`` saved was changed in place after it was saved."""
+    changed = node._out_version is not None and node._out_version[0] > node.epoch
+    if not changed:
+        for role in saved_roles(node):
+            if role is not None and role >= 0 and node._inputs[role]._version[0] > node.epoch:
+                changed = True
+                break
+    if changed:
+        raise RuntimeError(
+            f"one of the tensors saved by {node.name} for its backward was modified by an in-place "
+            f"operation after it was saved, so its gradient would be wrong. Use the out-of-place "
+            f"form (e.g. `x = x * 2` instead of `x *= 2`), or `.clone()` the tensor before changing it.")
+
+
+def _check_finite(node, grads):
+    Tensor = _function.Tensor
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        arr = g._array if isinstance(g, Tensor) else g
+        if arr.dtype.kind == 'f' and not bool(array_module(arr).isfinite(arr).all()):
+            where = f"\nThe forward call that created it:\n{node._trace}" if node._trace else ''
+            raise RuntimeError(f"anomaly detected: {node.name} backward produced NaN or infinite values "
+                               f"in the gradient of its input {i}.{where}")
+
+
+def _apply_hooks(hooks, grad, create_graph):
+    """Run tensor hooks on a gradient (hooks see a Tensor and may return a replacement)."""
+    Tensor = _function.Tensor
+    g = grad if create_graph else _wrap(grad)
+    for hook in hooks:
+        new = hook(g)
+        if new is not None:
+            if not isinstance(new, Tensor):
+                raise TypeError(f"a tensor hook must return None or a Tensor, got {type(new).__name__}")
+            g = new
+    return g if create_graph else g._array
+
+
+def _accumulate(owner, grad, create_graph, handed_out):
+    """Add ``grad`` into ``owner.grad`` (a leaf, or a non-leaf that called retain_grad)."""
+    if create_graph:
+        owner.grad = grad if owner.grad is None else owner.grad + grad
+        return
+    current = owner.grad
+    if isinstance(grad, scalar_types):
+        grad = as_array(grad)
+    if current is None:
+        # Take the array as it is when nothing else can see it; copy views (broadcasts included) and arrays
+        # already given to another tensor, so that in-place changes to one .grad never touch another.
+        if grad.base is not None or id(grad) in handed_out:
+            grad = grad.copy()
+        handed_out.add(id(grad))
+        owner.grad = _wrap(grad)
+    elif current._requires_grad or current._array.shape != grad.shape:
+        owner.grad = _wrap(current._array + grad)
+    else:
+        current._array += grad
+
+
+def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
+                 accumulate=True):
+    """Back-propagate ``root_grads`` from the ``roots`` nodes.
+
+    ``capture`` holds the nodes for ``autograd.grad``: the total gradient reaching those nodes is
+    returned instead of (``accumulate=False``) being added to leaves' ``.grad``.
+    """
+    Tensor = _function.Tensor
+    captured = {}
+
+    # Sweep 1: count the edges into every node reachable from the roots. Nodes are dict keys by
+    # identity (Function instances and leaf Tensors hash by id).
+    deps = {}
+    stack = []
+    for node in roots:
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tensor):
+            continue
+        for parent in node.parents:
+            if parent is None:
+                continue
+            if parent in deps:
+                deps[parent] += 1
+            else:
+                deps[parent] = 1
+                stack.append(parent)
+
+    # Sweep 2: run a node once all its consumers have contributed to its gradient.
+    grads = {}
+    for node, g in zip(roots, root_grads):
+        grads[node] = g if node not in grads else grads[node] + g
+    ready = [node for node in deps if deps[node] == 0]
+    handed_out = set()
+    previous_mode = state.enabled
+    state.enabled = create_graph
+    anomaly = state.anomaly
+    current_epoch = epoch.value
+    try:
+        while ready:
+            node = ready.pop()
+            g = grads.pop(node, None)
+            if isinstance(node, Tensor):  # a leaf
+                if g is not None:
+                    hooks = getattr(node, '_hooks', None)
+                    if hooks:
+                        g = _apply_hooks(hooks, g, create_graph)
+                    if capture is not None and node in capture:
+                        captured[node] = g
+                    elif accumulate:
+                        _accumulate(node, g, create_graph, handed_out)
+                continue
+            parents = node.parents
+            if node._freed:
+                raise RuntimeError(
+                    f"trying to backward through the graph a second time (at {node.name}): its saved "
+                    "values were freed after the first backward. Pass retain_graph=True to the first "
+                    "backward() if you need to call it again, or recompute the forward pass.")
+            if g is not None:
+                if node._hooks:
+                    g = _apply_hooks(node._hooks, g, create_graph)
+                if node._retained is not None:
+                    owner = node._retained()
+                    if owner is not None and owner._ctx is node:
+                        _accumulate(owner, g, create_graph, handed_out)
+                if capture is not None and node in capture:
+                    captured[node] = g
+                if node.epoch != current_epoch and node._inputs:
+                    _check_versions(node)
+                if create_graph:
+                    arrays = node.saved_tensors
+                    node.saved_tensors = _saved_as_tensors(node)
+                    try:
+                        in_grads = node.backward(node, g)
+                    finally:
+                        node.saved_tensors = arrays
+                else:
+                    in_grads = node.backward(node, g)
+                if type(in_grads) is not tuple:
+                    in_grads = (in_grads,)
+                if len(in_grads) < len(parents):
+                    raise RuntimeError(f"{node.name}.backward returned {len(in_grads)} gradient(s) but "
+                                       f"forward had {len(parents)} input(s); return one per input "
+                                       "(None for non-tensor arguments)")
+                if anomaly:
+                    _check_finite(node, in_grads)
+            else:
+                in_grads = (None,) * len(parents)
+            if not retain_graph:
+                node.saved_tensors = node._inputs = ()
+                node._freed = True
+            for parent, gi in zip(parents, in_grads):
+                if parent is None:
+                    continue
+                if gi is not None:
+                    if isinstance(parent, Tensor):
+                        shape, dtype = parent._array.shape, parent._array.dtype
+                    else:
+                        shape, dtype = parent.out_shape, parent.out_dtype
+                    if gi.shape != shape:
+                        gi = unbroadcast(gi, shape)
+                    if gi.dtype is not dtype and gi.dtype != dtype:
+                        gi = gi.to(dtype) if create_graph else gi.astype(dtype)
+                    old = grads.get(parent)
+                    grads[parent] = gi if old is None else old + gi
+                remaining = deps[parent] - 1
+                deps[parent] = remaining
+                if remaining == 0:
+                    ready.append(parent)
+    finally:
+        state.enabled = previous_mode
+    return captured
+
+
+def _as_node(tensor):
+    return tensor._ctx if tensor._ctx is not None else tensor
+
+
+def _root_grad(tensor, gradient, create_graph):
+    Tensor = _function.Tensor
+    xp = tensor._xp()
+    if gradient is None:
+        if tensor._array.size != 1:
+            raise RuntimeError(
+                f"backward() on a tensor of shape {tuple(tensor.shape)} needs a gradient: the implicit "
+                "gradient 1 exists only for outputs with one element. Reduce the output first "
+                "(e.g. loss.sum() or loss.mean()) or pass backward(gradient=...) shaped like it.")
+        g = xp.ones(tensor._array.shape, dtype=tensor._array.dtype)
+        return _wrap(g) if create_graph else g
+    if isinstance(gradient, Tensor):
+        if tuple(gradient.shape) != tuple(tensor.shape):
+            raise RuntimeError(f"backward(gradient=...) got a gradient of shape {tuple(gradient.shape)} "
+                               f"for a tensor of shape {tuple(tensor.shape)}; they must match")
+        if create_graph:
+            return gradient
+        return gradient._array.astype(tensor._array.dtype, copy=True)
+    arr = xp.asarray(gradient, dtype=tensor._array.dtype)
+    if arr.shape != tensor._array.shape:
+        raise RuntimeError(f"backward(gradient=...) got a gradient of shape {arr.shape} for a tensor of "
+                           f"shape {tuple(tensor.shape)}; they must match")
+    arr = arr.copy()
+    return _wrap(arr) if create_graph else arr
+
+
+def _check_differentiable(tensor, what):
+    if not tensor.requires_grad:
+        raise RuntimeError(
+            f"{what} called on a tensor that does not require grad: it was not computed from a tensor "
+            "with requires_grad=True, or it was computed under minigrad.no_grad(). Create the inputs "
+            "with requires_grad=True (or call .requires_grad_()) before the forward pass.")
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate into the leaves' ``.grad`` the gradient of ``tensors`` (see ``Tensor.backward``)."""
+    Tensor = _function.Tensor
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    if grad_tensors is None or isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots, root_grads = [], []
+    for t, g in zip(tensors, grad_tensors):
+        _check_differentiable(t, 'backward()')
+        roots.append(_as_node(t))
+        root_grads.append(_root_grad(t, g, create_graph))
+    if inputs is None:
+        run_backward(roots, root_grads, retain_graph, create_graph)
+        return
+    if isinstance(inputs, Tensor):
+        inputs = [inputs]
+    slots = {_as_node(t): t for t in inputs}
+    captured = run_backward(roots, root_grads, retain_graph, create_graph, capture=slots,
+                            accumulate=False)
+    handed_out = set()
+    for node, g in captured.items():
+        _accumulate(slots[node], g, create_graph, handed_out)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated into ``.grad``).
+
+    With ``create_graph=True`` the returned gradients are themselves differentiable, which gives second
+    derivatives::
+
+        x = minigrad.tensor(2.0, requires_grad=True)
+        (dy,) = minigrad.autograd.grad(x ** 3, x, create_graph=True)   # 3 x^2 = 12
+        (d2y,) = minigrad.autograd.grad(dy, x)                          # 6 x = 12
+    """
+    Tensor = _function.Tensor
+    single_output = isinstance(outputs, Tensor)
+    outputs = [outputs] if single_output else list(outputs)
+    inputs_list = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    if retain_graph is None:
+        retain_graph = create_graph
+    for t in inputs_list:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad() inputs must be Tensors, got {type(t).__name__}")
+        _check_differentiable(t, 'grad() with respect to an input')
+    roots, root_grads = [], []
+    for t, g in zip(outputs, grad_outputs):
+        _check_differentiable(t, 'grad()')
+        roots.append(_as_node(t))
+        root_grads.append(_root_grad(t, g, create_graph))
+    slots = {_as_node(t): i for i, t in enumerate(inputs_list)}
+    captured = run_backward(roots, root_grads, retain_graph, create_graph, capture=slots,
+                            accumulate=False)
+    result = []
+    for i, t in enumerate(inputs_list):
+        g = captured.get(_as_node(t))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"input {i} of grad() was not used to compute the outputs, so it has "
+                                   "no gradient; pass allow_unused=True to get None for it instead")
+            result.append(None)
+        else:
+            result.append(g if create_graph else _wrap(g))
+    return tuple(result)
+
+
+__all__ = ['backward', 'grad', 'run_backward', 'Function']

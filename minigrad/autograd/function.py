@@ -1,0 +1,203 @@
+"""`Function`: one differentiable operation, its forward and backward side by side.
+
+Write a new op by subclassing :class:`Function` with two static methods::
+
+    class Cube(Function):
+        @staticmethod
+        def forward(ctx, x):                 # x: a NumPy (or CuPy) array
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):             # grad: dLoss/dOutput, same shape as the output
+            x, = ctx.saved_tensors
+            return grad * 3 * x ** 2         # one gradient per input of forward
+
+    y = Cube.apply(t)                        # t: a Tensor; y: a Tensor that remembers Cube
+
+Conventions that keep every op short:
+
+- ``forward`` receives arrays for tensor arguments and any other argument unchanged; it returns one
+  array. Take the array module from the arrays (``xp = array_module(x)``) so the op runs on CuPy too.
+- ``backward`` returns one gradient per argument of ``forward`` (``None`` where there is none, such as
+  an axis argument). It never reduces broadcast dimensions or casts dtypes: the engine sums every
+  gradient back to its input's shape and casts it to the input's dtype, in one place
+  (:func:`unbroadcast`).
+- ``ctx.needs_input_grad[i]`` tells whether input ``i`` wants a gradient, so expensive unused ones
+  (the gradient of a matmul with respect to the data) can be skipped.
+- Save inputs or the output with ``ctx.save_for_backward``: the engine then detects in-place changes
+  made to them before backward (version counter) and, for ``create_graph=True``, hands ``backward``
+  Tensors instead of arrays so that the backward pass is itself recorded. Piecewise-constant values
+  (masks, signs, indices) may be stored as plain ``ctx`` attributes.
+- For ``create_graph=True`` to work, write ``backward`` with operators (``+ - * / ** @``, comparisons,
+  indexing, ``.reshape``, ``.sum(axis=..., keepdims=...)``, ``.mT``) and call other ops through
+  ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls ``xp``
+  functions directly still gives correct first derivatives.
+"""
+from ..backend import as_array, scalar_types
+from .grad_mode import state
+
+# The Tensor class, registered by minigrad.tensor when it is imported (this layer sits below it).
+Tensor = None
+
+
+class _Epoch:
+    """A global count of in-place modifications. A node remembers the count at its creation; a saved
+    array whose tensor was modified later (its version stamp is newer) makes backward raise."""
+    value = 0
+
+
+epoch = _Epoch()
+
+
+class Function:
+    """Base class of every differentiable operation; an instance is a node of the graph (``grad_fn``)."""
+
+    # Per-node defaults kept on the class, so creating a node costs nothing for what most nodes lack.
+    saved_tensors = ()
+    _inputs = ()
+    _out_index = None
+    _out_version = None
+    _hooks = None
+    _retained = None
+    _freed = False
+    _trace = None
+
+    @property
+    def needs_input_grad(self):
+        """For each input of forward: whether it wants a gradient."""
+        return [p is not None for p in self.parents]
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    def save_for_backward(self, *arrays):
+        """Keep arrays (inputs or the output of forward) for backward."""
+        self.saved_tensors = arrays
+
+    def mark_non_differentiable(self):
+        """Declare the output non-differentiable (its tensor never requires grad)."""
+        self._non_differentiable = True
+
+    _non_differentiable = False
+
+    @property
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f'<{type(self).__name__}Backward>'
+
+    @classmethod
+    def apply(cls, *args):
+        """Run the op on Tensors (or constants) and, in grad mode, record it in the graph."""
+        ctx = cls()
+        record = False
+        arrays = []
+        parents = []
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._array)
+                if a._requires_grad:
+                    record = True
+                    parents.append(a._ctx or a)
+                    continue
+            else:
+                arrays.append(a)
+            parents.append(None)
+        try:
+            out = cls.forward(ctx, *arrays)
+        except ValueError as exc:
+            raise _shape_error(cls, arrays, exc) from None
+        if isinstance(out, scalar_types):  # NumPy returns scalars for 0-d results: keep arrays
+            out = as_array(out)
+        result = Tensor.__new__(Tensor)
+        result._array = out
+        result.grad = None
+        result._version = [0]
+        if record and state.enabled and not ctx._non_differentiable:
+            ctx.parents = parents
+            ctx.out_shape = out.shape
+            ctx.out_dtype = out.dtype
+            ctx.epoch = epoch.value
+            saved = ctx.saved_tensors
+            if saved:
+                ctx._inputs = args
+                for i, s in enumerate(saved):
+                    if s is out:
+                        ctx._out_index = i
+                        ctx._out_version = result._version
+                        break
+            if state.anomaly:
+                import traceback
+                ctx._trace = ''.join(traceback.format_stack(limit=12)[:-2])
+            result._ctx = ctx
+            result._requires_grad = True
+        else:
+            result._ctx = None
+            result._requires_grad = False
+        return result
+
+    @classmethod
+    def call(cls, *args):
+        """Apply the op to Tensors (recorded) or to plain arrays (just computed). Backward formulas use
+        this so that the same code serves first derivatives (arrays) and ``create_graph`` (Tensors)."""
+        for a in args:
+            if isinstance(a, Tensor):
+                return cls.apply(*args)
+        return cls.forward(cls(), *args)
+
+
+def _shape_error(cls, arrays, exc):
+    """Turn NumPy's broadcasting error into one that names the op and the shapes."""
+    message = str(exc)
+    shapes = [tuple(a.shape) for a in arrays if hasattr(a, 'shape')]
+    if 'broadcast' in message and len(shapes) >= 2:
+        listed = ' and '.join(str(s) for s in shapes)
+        return RuntimeError(f"{cls.__name__.lower()}: shapes {listed} cannot be broadcast together (each "
+                            "dimension, aligned from the right, must be equal or 1); reshape or unsqueeze "
+                            "an operand")
+    return exc
+
+
+def saved_roles(node):
+    """For each array ``node`` saved: the index of the input it is, -1 for the output, None otherwise."""
+    inputs = node._inputs
+    roles = []
+    for k, s in enumerate(node.saved_tensors):
+        role = -1 if k == node._out_index else None
+        if role is None:
+            for i, a in enumerate(inputs):
+                if isinstance(a, Tensor) and s is a._array:
+                    role = i
+                    break
+        roles.append(role)
+    return roles
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` over the dimensions that broadcasting added or stretched, giving ``shape``.
+
+    This is the one place where broadcasting is undone: every op's backward returns gradients in the
+    output's shape, and the engine calls this for each input whose shape differs.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        raise RuntimeError(f"a backward returned a gradient of shape {tuple(grad.shape)} for an input of "
+                           f"shape {tuple(shape)}; a Function's backward must return gradients shaped "
+                           "like its output (or like the input)")
+    axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape)
+                                       if n == 1 and grad.shape[i + extra] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if extra:
+        grad = grad.reshape(shape)
+    return grad
+

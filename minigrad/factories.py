@@ -1,0 +1,158 @@
+"""Tensor factories: ``tensor zeros ones full empty rand randn normal arange linspace eye`` and the
+``*_like`` forms, each with ``dtype=None, device=None, requires_grad=False`` as in PyTorch."""
+from . import backend
+from .ops import _sizes
+from .tensor import Tensor
+
+
+def _finish(array, requires_grad):
+    t = Tensor.__new__(Tensor)
+    t._array = array
+    t._ctx = None
+    t._requires_grad = False
+    t.grad = None
+    t._version = [0]
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def _float_dtype(dtype):
+    return backend.as_dtype(dtype) if dtype is not None else backend.get_default_dtype()
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new tensor holding a copy of ``data`` (scalar, nested list, NumPy/CuPy array, Tensor)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like :func:`tensor`, but shares memory with a NumPy/CuPy array or Tensor when it can."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype)
+    dtype = backend.as_dtype(dtype) if dtype is not None else backend.infer_dtype(data)
+    return _finish(backend.asarray(data, dtype, device), False)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with a NumPy array (no copy; same dtype)."""
+    return _finish(backend.asarray(array), False)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    xp = backend.module_for(device)
+    return _finish(xp.zeros(_sizes(size, 'zeros'), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    xp = backend.module_for(device)
+    return _finish(xp.ones(_sizes(size, 'ones'), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    xp = backend.module_for(device)
+    return _finish(xp.empty(_sizes(size, 'empty'), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    if dtype is None:
+        dtype = backend.infer_dtype(fill_value)
+    xp = backend.module_for(device)
+    return _finish(xp.full(_sizes((size,), 'full'), fill_value, dtype=backend.as_dtype(dtype)),
+                   requires_grad)
+
+
+def rand(*size, dtype=None, device=None, requires_grad=False):
+    """Uniform samples on [0, 1)."""
+    array = backend.random_uniform(_sizes(size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device)
+    return _finish(array, requires_grad)
+
+
+def randn(*size, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples."""
+    array = backend.random_normal(_sizes(size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device)
+    return _finish(array, requires_grad)
+
+
+def normal(mean, std, size=None, *, dtype=None, device=None, requires_grad=False):
+    """Normal samples: ``normal(0, 0.01, (2, 1))`` as in PyTorch; ``mean``/``std`` may be tensors
+    (then the shape is theirs, broadcast together)."""
+    if std is not None and not isinstance(std, Tensor) and std < 0:
+        raise ValueError(f"normal: std must be non-negative, got {std}")
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._array if isinstance(mean, Tensor) else mean
+        s = std._array if isinstance(std, Tensor) else std
+        xp = backend.array_module(m if isinstance(mean, Tensor) else s)
+        shape = xp.broadcast_shapes(getattr(m, 'shape', ()), getattr(s, 'shape', ()))
+        dtype = _float_dtype(dtype or (mean if isinstance(mean, Tensor) else std).dtype)
+        device = device or (mean if isinstance(mean, Tensor) else std).device
+        array = backend.random_normal(shape, 0.0, 1.0, dtype, device) * s + m
+        return _finish(array.astype(dtype, copy=False), requires_grad)
+    if size is None:
+        raise TypeError("normal(mean, std, size): give size, e.g. normal(0, 0.01, (2, 1))")
+    array = backend.random_normal(_sizes((size,), 'normal'), mean, std, _float_dtype(dtype), device)
+    return _finish(array, requires_grad)
+
+
+def randint(low, high=None, size=None, *, dtype=None, device=None):
+    """Random integers in [low, high) (``randint(high, size)`` also works, as in PyTorch)."""
+    if size is None:
+        low, high, size = 0, low, high
+    array = backend.random_integers(low, high, _sizes((size,), 'randint'), device)
+    return _finish(array.astype(backend.as_dtype(dtype or backend.int64), copy=False), False)
+
+
+def randperm(n, *, device=None, dtype=None):
+    array = backend.random_permutation(n, device)
+    return _finish(array.astype(backend.as_dtype(dtype or backend.int64), copy=False), False)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """Values from ``start`` to ``end`` (excluded) by ``step``; int64 unless a bound is a float."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in (start, end, step))
+        dtype = backend.get_default_dtype() if is_float else backend.int64
+    xp = backend.module_for(device)
+    return _finish(xp.arange(start, end, step, dtype=backend.as_dtype(dtype)), requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    xp = backend.module_for(device)
+    return _finish(xp.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    xp = backend.module_for(device)
+    return _finish(xp.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def _like(fn, t, dtype, device, requires_grad, *args):
+    dtype = t.dtype if dtype is None else dtype
+    device = t.device if device is None else device
+    return fn(*args, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False):
+    return _like(zeros, input, dtype, device, requires_grad, input.shape)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False):
+    return _like(ones, input, dtype, device, requires_grad, input.shape)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False):
+    return _like(empty, input, dtype, device, requires_grad, input.shape)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return _like(full, input, dtype, device, requires_grad, input.shape, fill_value)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False):
+    return _like(rand, input, dtype, device, requires_grad, input.shape)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False):
+    return _like(randn, input, dtype, device, requires_grad, input.shape)

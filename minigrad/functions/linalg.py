@@ -1,0 +1,91 @@
+"""Matrix products: ``matmul`` (NumPy's rules: 1-D operands, batched and broadcast stacks) and the fused
+``linear`` of a fully connected layer.
+
+A 1-D operand is treated as a row (left) or column (right) vector and the added dimension is removed, as
+``numpy.matmul`` and ``torch.matmul`` do; the engine sums the gradients of broadcast batch dimensions.
+"""
+from ..autograd.function import Function
+
+
+def shape_error(op, a_shape, b_shape, detail):
+    return RuntimeError(f"{op}: shapes {tuple(a_shape)} and {tuple(b_shape)} cannot be multiplied "
+                        f"({detail})")
+
+
+class Matmul(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
+                               f"{tuple(a.shape)} and {tuple(b.shape)}; use * for scalars")
+        inner_a = a.shape[-1]
+        inner_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+        if inner_a != inner_b:
+            raise shape_error('matmul', a.shape, b.shape,
+                              f"the last dimension of the first ({inner_a}) must equal the "
+                              f"{'second-to-last' if b.ndim > 1 else 'only'} dimension of the second "
+                              f"({inner_b})")
+        try:
+            out = a @ b
+        except ValueError:
+            raise shape_error('matmul', a.shape, b.shape, 'their batch dimensions do not broadcast') from None
+        ctx.save_for_backward(a, b)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        grad_a = grad_b = None
+        if a.ndim == 1 and b.ndim == 1:          # dot product: grad is a scalar
+            return (grad * b if needs[0] else None), (grad * a if needs[1] else None)
+        if a.ndim == 1:                            # (k,) @ (..., k, m) -> (..., m)
+            if needs[0]:
+                grad_a = (grad[..., None, :] @ b.mT)[..., 0, :]
+            if needs[1]:
+                grad_b = a[:, None] * grad[..., None, :]
+            return grad_a, grad_b
+        if b.ndim == 1:                            # (..., n, k) @ (k,) -> (..., n)
+            if needs[0]:
+                grad_a = grad[..., :, None] * b
+            if needs[1]:
+                grad_b = (a.mT @ grad[..., :, None])[..., 0]
+            return grad_a, grad_b
+        if needs[0]:
+            grad_a = grad @ b.mT
+        if needs[1]:
+            grad_b = a.mT @ grad
+        return grad_a, grad_b
+
+
+class Linear(Function):
+    """``x @ weight.T + bias`` in one node, as ``torch.nn.functional.linear``. ``weight`` has shape
+    (out_features, in_features); ``x`` has shape (..., in_features). Computing the weight gradient as
+    ``grad.T @ x`` gives a fresh contiguous array, so it lands in ``.grad`` without a copy."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        if x.shape[-1] != weight.shape[-1]:
+            raise shape_error('linear', x.shape, weight.shape,
+                              f"the input has {x.shape[-1]} features but the weight expects "
+                              f"{weight.shape[-1]} (weight shape is (out_features, in_features))")
+        out = x @ weight.T
+        if bias is not None:
+            out += bias
+        ctx.save_for_backward(x, weight)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        grad_x = grad @ weight if needs[0] else None
+        grad_w = grad_b = None
+        if needs[1] or (len(needs) > 2 and needs[2]):
+            flat = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
+            if needs[1]:
+                rows = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+                grad_w = flat.T @ rows
+            if len(needs) > 2 and needs[2]:
+                grad_b = flat.sum(axis=0)
+        return grad_x, grad_w, grad_b

@@ -1,0 +1,617 @@
+"""The Tensor: an array (NumPy or CuPy), its gradient, and its place in the graph.
+
+The class holds state and delegates: every differentiable method is a function of :mod:`minigrad.ops`,
+which hands the arrays to a ``Function`` of :mod:`minigrad.functions`. What lives here is what belongs to
+the tensor itself: construction, conversions, the autograd entry points (``backward``, hooks,
+``retain_grad``), and PyTorch's rules for in-place changes.
+"""
+import builtins
+import operator
+import weakref
+
+from . import backend, ops
+from .autograd import engine
+from .autograd import function as _function
+from .autograd.function import epoch
+from .autograd.grad_mode import state
+from .functions.elementwise import Add, Clamp, Div, Mul, Sub
+from .functions.shape import SetItem
+
+_pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``minigrad.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f'minigrad.Size({list(self)})'
+
+    def numel(self):
+        n = 1
+        for k in self:
+            n *= k
+        return n
+
+
+_LEAF_INPLACE = ("an in-place operation on a leaf tensor that requires grad would silently change what "
+                 "the graph computes. Wrap parameter updates in `with minigrad.no_grad():` (as optimisers "
+                 "do), or change `.data` instead.")
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations made with it and back-propagate.
+
+    >>> x = minigrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = (x ** 2).sum()
+    >>> y.backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+
+    ``data`` is a scalar, a nested list, a NumPy or CuPy array, or a Tensor (copied). Python floats
+    become the default float dtype (float32); integers and bools keep integer/bool dtypes, which cannot
+    require grad.
+    """
+    __slots__ = ('_array', '_ctx', '_requires_grad', 'grad', '_version', '_hooks', '__weakref__')
+    __array_ufunc__ = None      # NumPy defers `ndarray op tensor` to our reflected operators
+    __hash__ = object.__hash__  # tensors are hashed by identity (== is elementwise)
+
+    def __init__(self, data, requires_grad=False, dtype=None, device=None):
+        if isinstance(data, Tensor):
+            data = data._array
+        dtype = backend.as_dtype(dtype) if dtype is not None else backend.infer_dtype(data)
+        self._array = backend.asarray(data, dtype, device, copy=True)
+        self._ctx = None
+        self._requires_grad = False
+        self.grad = None
+        self._version = [0]
+        if requires_grad:
+            self.requires_grad = True
+
+    # ------------------------------------------------------------------------------------ attributes
+    @property
+    def array(self):
+        """The backend array itself (NumPy or CuPy), shared, not copied."""
+        return self._array
+
+    @property
+    def data(self):
+        """A tensor sharing this tensor's memory, detached from the graph (as PyTorch's ``.data``):
+        ``w.data -= lr * w.grad`` changes ``w`` without being recorded or version-checked."""
+        return ops.constant(self._array)
+
+    @data.setter
+    def data(self, value):
+        array = value._array if isinstance(value, Tensor) else backend.asarray(value, dev=self.device)
+        self._array = array
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        flag = _pybool(flag)
+        if flag and self._array.dtype.kind != 'f':
+            raise TypeError(f"only floating-point tensors can require gradients, this one is "
+                            f"{self._array.dtype}; convert it first, e.g. x.float().requires_grad_()")
+        if not flag and self._ctx is not None:
+            raise RuntimeError("requires_grad can only be turned off on leaf tensors; use .detach() to "
+                               "get a tensor outside the graph")
+        self._requires_grad = flag
+
+    @property
+    def is_leaf(self):
+        """True for tensors not produced by a recorded op (user-created tensors, parameters)."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self):
+        """The node that produced this tensor (None for leaves)."""
+        return self._ctx
+
+    @property
+    def shape(self):
+        return Size(self._array.shape)
+
+    @property
+    def dtype(self):
+        return self._array.dtype
+
+    @property
+    def device(self):
+        return backend.device_of(self._array)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == 'cuda'
+
+    @property
+    def ndim(self):
+        return self._array.ndim
+
+    @property
+    def T(self):
+        """The dimensions reversed (a transpose for a matrix)."""
+        return ops.Permute.apply(self, tuple(range(self._array.ndim))[::-1]) if self._array.ndim > 1 \
+            else self
+
+    @property
+    def mT(self):
+        """The last two dimensions swapped (a batch of transposed matrices)."""
+        return ops.transpose(self, -2, -1)
+
+    def _xp(self):
+        return backend.array_module(self._array)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._array.shape)
+        return self._array.shape[ops._dim(dim, self._array.ndim, 'size')]
+
+    def dim(self):
+        return self._array.ndim
+
+    def numel(self):
+        return _pyint(self._array.size)
+
+    nelement = numel
+
+    def element_size(self):
+        return self._array.itemsize
+
+    def is_floating_point(self):
+        return self._array.dtype.kind == 'f'
+
+    def is_contiguous(self):
+        return True
+
+    def contiguous(self):
+        return self
+
+    def __len__(self):
+        if self._array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._array.shape[0]
+
+    def __iter__(self):
+        if self._array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._array.shape[0]))
+
+    # --------------------------------------------------------------------------------- conversions
+    def numpy(self):
+        """The values as a NumPy array, sharing memory for CPU tensors (as ``torch.Tensor.numpy``)."""
+        if self._requires_grad:
+            raise RuntimeError("numpy() on a tensor that requires grad: the array would leave the graph "
+                               "unnoticed; call tensor.detach().numpy() instead")
+        if self.device.type != 'cpu':
+            raise TypeError(f"numpy() on a tensor on {self.device}: copy it to the host first with "
+                            ".cpu().numpy()")
+        return self._array
+
+    def __array__(self, dtype=None, copy=None):
+        array = backend.to_host(self.detach()._array if self._requires_grad else self._array)
+        return array.astype(dtype) if dtype is not None else array
+
+    def item(self):
+        if self._array.size != 1:
+            raise RuntimeError(f"item() needs a tensor with one element, this one has shape "
+                               f"{tuple(self._array.shape)}")
+        return self._array.item()
+
+    def tolist(self):
+        return backend.to_host(self._array).tolist()
+
+    def __bool__(self):
+        if self._array.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self._array.size} elements is "
+                               "ambiguous; use .any() or .all()")
+        return _pybool(self._array.item())
+
+    def __float__(self):
+        return _pyfloat(self.item())
+
+    def __int__(self):
+        return _pyint(self.item())
+
+    def __index__(self):
+        if self._array.dtype.kind not in 'iub' or self._array.size != 1:
+            raise TypeError("only integer tensors of a single element can be used as an index")
+        return _pyint(self._array.item())
+
+    def __format__(self, spec):
+        if self._array.ndim == 0:
+            return format(self._array.item(), spec)
+        return format(str(self), spec)
+
+    def to(self, *args, **kwargs):
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(other_tensor)``; differentiable."""
+        device, dtype = _parse_to(args, kwargs)
+        out = self
+        if dtype is not None:
+            out = ops.cast(out, dtype)
+        if device is not None:
+            out = ops.to_device(out, device)
+        return out
+
+    def cpu(self):
+        return ops.to_device(self, 'cpu')
+
+    def cuda(self, device=None):
+        return ops.to_device(self, 'cuda' if device is None else
+                             device if not isinstance(device, _pyint) else f'cuda:{device}')
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f'minigrad.{self._array.dtype.name}'
+        return ops.cast(self, dtype)
+
+    def float(self):
+        return ops.cast(self, backend.float32)
+
+    def double(self):
+        return ops.cast(self, backend.float64)
+
+    def half(self):
+        return ops.cast(self, backend.float16)
+
+    def long(self):
+        return ops.cast(self, backend.int64)
+
+    def int(self):
+        return ops.cast(self, backend.int32)
+
+    def bool(self):
+        return ops.cast(self, backend.bool_)
+
+    def detach(self):
+        """A tensor with the same values (shared memory and version counter), outside the graph."""
+        t = ops.constant(self._array)
+        t._version = self._version
+        return t
+
+    def detach_(self):
+        self._ctx = None
+        self._requires_grad = False
+        return self
+
+    def clone(self):
+        return ops.clone(self)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    # -------------------------------------------------------------------------------------- autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate ``d self / d leaf`` into the ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is needed when this tensor has more than one element (the vector of the
+        vector-Jacobian product). The graph is freed afterwards unless ``retain_graph=True``;
+        ``create_graph=True`` records the backward pass so that it can be differentiated again.
+        """
+        engine.backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+        if self._ctx is not None:
+            self._ctx._retained = weakref.ref(self)
+
+    @property
+    def retains_grad(self):
+        return self._ctx is not None and self._ctx._retained is not None and self._ctx._retained() is self
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor replaces it.
+        Returns a handle whose ``remove()`` unregisters the hook."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        owner = self._ctx if self._ctx is not None else self
+        hooks = getattr(owner, '_hooks', None)
+        if hooks is None:
+            hooks = []
+            owner._hooks = hooks
+        hooks.append(hook)
+        return _Handle(hooks, hook)
+
+    # ----------------------------------------------------------------------------------- in place
+    def _recording(self, other=None):
+        return state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+
+    def _inplace(self, cls, *args):
+        """Apply ``cls`` to (self, *args) and write the result into this tensor's own memory.
+
+        With grad mode on and a graph involved, the op is recorded: this tensor's history becomes the
+        op applied to its previous history (PyTorch's rebase), and its version stamp advances so that a
+        node that saved the old values raises at backward time.
+        """
+        if self._recording(args[0] if args else None):
+            if self._ctx is None and self._requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            previous = ops.constant(self._array)
+            previous._ctx, previous._requires_grad = self._ctx, self._requires_grad
+            out = cls.apply(previous, *args)
+            node = out._ctx
+            if any(s is previous._array for s in node.saved_tensors):
+                # The node needs the values from before the write: give it (and the stand-in for the
+                # old history) a copy of them.
+                before = previous._array.copy()
+                node.saved_tensors = tuple(before if s is previous._array else s for s in node.saved_tensors)
+                previous._array = before
+            self._write(out._array)
+            node.out_shape, node.out_dtype = self._array.shape, self._array.dtype
+            self._ctx, self._requires_grad = node, True
+        else:
+            raw = [a._array if isinstance(a, Tensor) else a for a in args]
+            self._write(cls.forward(cls(), self._array, *raw))
+        self._bump_version()
+        return self
+
+    def _write(self, result):
+        xp = self._xp()
+        try:
+            xp.copyto(self._array, result, casting='same_kind')
+        except TypeError:
+            raise RuntimeError(f"in-place op: the result has dtype {result.dtype}, which cannot be stored "
+                               f"in this {self._array.dtype} tensor; use the out-of-place form "
+                               "(x = x + y) or convert first") from None
+        except ValueError as exc:
+            if 'read-only' in str(exc):
+                raise RuntimeError("in-place op on a read-only tensor (a broadcast view from expand): "
+                                   "call .clone() first") from None
+            raise RuntimeError(f"in-place op: a result of shape {tuple(result.shape)} cannot be written "
+                               f"into this tensor of shape {tuple(self._array.shape)}") from None
+
+    def _bump_version(self):
+        epoch.value += 1
+        self._version[0] = epoch.value
+
+    def _inplace_arith(self, cls, op, other):
+        if self._recording(other):
+            return self._inplace(cls, other)
+        try:
+            op(self._array, other._array if isinstance(other, Tensor) else other)
+        except TypeError:  # numpy refuses e.g. float into int
+            raise RuntimeError(f"in-place {cls.__name__.lower()}: the result cannot be stored in this "
+                               f"{self._array.dtype} tensor; use the out-of-place form or convert "
+                               "first") from None
+        except ValueError:
+            raise RuntimeError(f"in-place {cls.__name__.lower()}: an operand of shape "
+                               f"{tuple(getattr(other, 'shape', ()))} cannot be broadcast into this tensor "
+                               f"of shape {tuple(self._array.shape)}") from None
+        self._bump_version()
+        return self
+
+    def add_(self, other, *, alpha=1):
+        return self._inplace_arith(Add, operator.iadd, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, *, alpha=1):
+        return self._inplace_arith(Sub, operator.isub, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return self._inplace_arith(Mul, operator.imul, other)
+
+    def div_(self, other):
+        return self._inplace_arith(Div, operator.itruediv, other)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def clamp_(self, min=None, max=None):
+        if min is None and max is None:
+            raise ValueError("clamp_: at least one of min and max must be given")
+        return self._inplace(Clamp, min, max)
+
+    clip_ = clamp_
+
+    def __setitem__(self, index, value):
+        index = ops.normalise_index(index, self.device)
+        if self._recording(value):
+            if isinstance(value, Tensor) and value.device != self.device:
+                ops._check_devices('setitem', self, value)
+            self._inplace(SetItem, value, index)
+            return
+        if isinstance(value, Tensor):
+            if type(value._array) is not type(self._array):
+                ops._check_devices('setitem', self, value)
+            value = value._array
+        try:
+            self._array[index] = value
+        except (ValueError, TypeError) as exc:
+            raise RuntimeError(f"setitem: cannot write a value of shape {tuple(getattr(value, 'shape', ()))} "
+                               f"into tensor[{index!r}] of a tensor of shape {tuple(self._array.shape)} "
+                               f"({exc})") from None
+        self._bump_version()
+
+    def fill_(self, value):
+        self[...] = value
+        return self
+
+    def zero_(self):
+        self[...] = 0
+        return self
+
+    def copy_(self, src):
+        if isinstance(src, Tensor) and src.device != self.device:
+            src = ops.to_device(src, self.device)
+        self[...] = src
+        return self
+
+    def normal_(self, mean=0.0, std=1.0):
+        self[...] = backend.random_normal(self._array.shape, mean, std, self._array.dtype, self.device)
+        return self
+
+    def uniform_(self, a=0.0, b=1.0):
+        self[...] = backend.random_uniform(self._array.shape, a, b, self._array.dtype, self.device)
+        return self
+
+    # -------------------------------------------------------------------------------------- printing
+    def __repr__(self):
+        xp_host = backend.to_host(self._array)
+        body = backend.format_array(xp_host)
+        extras = []
+        if self.device.type != 'cpu':
+            extras.append(f"device='{self.device}'")
+        if self._array.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_) or \
+                self._array.size == 0:
+            extras.append(f'dtype=minigrad.{self._array.dtype.name}')
+        if self._ctx is not None:
+            extras.append(f'grad_fn=<{self._ctx.name}Backward>')
+        elif self._requires_grad:
+            extras.append('requires_grad=True')
+        return 'tensor(' + body + ''.join(', ' + e for e in extras) + ')'
+
+    __str__ = __repr__
+
+    # -------------------------------------------------------------------- pickling and copying
+    def __reduce__(self):
+        return (_rebuild, (backend.to_host(self._array), self._requires_grad, str(self.device)))
+
+    def __deepcopy__(self, memo):
+        if self._ctx is not None:
+            raise RuntimeError("only leaf tensors (created by the user, not by an op) can be deep-copied; "
+                               "use .detach().clone()")
+        out = Tensor.__new__(Tensor)
+        out._array = self._array.copy()
+        out._ctx = None
+        out._requires_grad = self._requires_grad
+        out.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
+        out._version = [0]
+        memo[id(self)] = out
+        return out
+
+    # ---------------------------------------------------------- operators and differentiable methods
+    __add__ = ops.add
+    __mul__ = ops.mul
+    __sub__ = ops.sub
+    __truediv__ = ops.div
+    __pow__ = ops.pow
+    __matmul__ = ops.matmul
+    __floordiv__ = ops.floor_divide
+    __mod__ = ops.remainder
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __rsub__(self, other):
+        return ops.sub(other, self)
+
+    def __rmul__(self, other):
+        return ops.mul(other, self)
+
+    def __rtruediv__(self, other):
+        return ops.div(other, self)
+
+    def __rpow__(self, other):
+        return ops.pow(other, self)
+
+    def __rmatmul__(self, other):
+        return ops.matmul(ops.as_tensor(other, device=self.device), self)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __invert__(self):
+        if self._array.dtype.kind != 'b':
+            raise TypeError(f"~ is only defined for bool tensors, not {self._array.dtype}")
+        return ops.logical_not(self)
+
+    def __and__(self, other):
+        return ops.logical_and(self, other)
+
+    def __or__(self, other):
+        return ops.logical_or(self, other)
+
+    def __eq__(self, other):
+        if other is None:
+            return False
+        return ops.eq(self, other)
+
+    def __ne__(self, other):
+        if other is None:
+            return True
+        return ops.ne(self, other)
+
+    __lt__ = ops.lt
+    __le__ = ops.le
+    __gt__ = ops.gt
+    __ge__ = ops.ge
+    __getitem__ = ops.getitem
+
+    add, sub, mul, div, neg, pow, matmul = ops.add, ops.sub, ops.mul, ops.div, ops.neg, ops.pow, ops.matmul
+    subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+    exp, log, sqrt, sin, cos, abs, square = ops.exp, ops.log, ops.sqrt, ops.sin, ops.cos, ops.abs, ops.square
+    tanh, sigmoid, relu = ops.tanh, ops.sigmoid, ops.relu
+    maximum, minimum, clamp, clip = ops.maximum, ops.minimum, ops.clamp, ops.clip
+    sum, mean, var, std = ops.sum, ops.mean, ops.var, ops.std
+    max, min, amax, amin, argmax, argmin = ops.max, ops.min, ops.amax, ops.amin, ops.argmax, ops.argmin
+    logsumexp, softmax, log_softmax = ops.logsumexp, ops.softmax, ops.log_softmax
+    reshape, view, flatten, permute, transpose = ops.reshape, ops.view, ops.flatten, ops.permute, ops.transpose
+    swapaxes = swapdims = ops.transpose
+    t = ops.t
+    unsqueeze, squeeze, expand, expand_as = ops.unsqueeze, ops.squeeze, ops.expand, ops.expand_as
+    eq, ne, lt, le, gt, ge = ops.eq, ops.ne, ops.lt, ops.le, ops.gt, ops.ge
+    logical_and, logical_or, logical_not = ops.logical_and, ops.logical_or, ops.logical_not
+    allclose, equal = ops.allclose, ops.equal
+
+    def where(self, condition, other):
+        """``x.where(condition, y)`` is ``minigrad.where(condition, x, y)``."""
+        return ops.where(condition, self, other)
+
+    def any(self, dim=None, keepdim=False):
+        a = self._array
+        return ops.constant(self._xp().asarray(a.any() if dim is None else
+                                               a.any(axis=ops._dim(dim, a.ndim, 'any'), keepdims=keepdim)))
+
+    def all(self, dim=None, keepdim=False):
+        a = self._array
+        return ops.constant(self._xp().asarray(a.all() if dim is None else
+                                               a.all(axis=ops._dim(dim, a.ndim, 'all'), keepdims=keepdim)))
+
+
+class _Handle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _rebuild(array, requires_grad, device):
+    return Tensor(array, requires_grad=requires_grad, device=device)
+
+
+def _parse_to(args, kwargs):
+    device = kwargs.pop('device', None)
+    dtype = kwargs.pop('dtype', None)
+    kwargs.pop('non_blocking', None)
+    kwargs.pop('copy', None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, (str, backend.device)):
+            device = a
+        elif a is not None:
+            dtype = a
+    return device, dtype
+
+
+_function.Tensor = Tensor
