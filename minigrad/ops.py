@@ -336,7 +336,9 @@ def equal(a, b):
 # ------------------------------------------------------------------------------------------ reductions
 def _dims(dim, ndim, op):
     """Normalise ``dim`` (None, int, or sequence of ints; negative allowed) against ``ndim``."""
-    if dim is None:
+    if dim is None or ndim == 0:  # a 0-d tensor accepts dim 0 or -1 (as PyTorch): reduce everything
+        if dim is not None:
+            _dims(dim, 1, op)
         return None
     if isinstance(dim, (list, tuple)):
         axes = tuple(sorted({_dim(d, ndim, op) for d in dim}))
