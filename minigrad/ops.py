@@ -53,7 +53,7 @@ def constant(array):
 def _scalar_of(x):
     """Python scalars pass through; 0-d arrays and NumPy scalars become Python scalars (so that, as in
     PyTorch, ``float32_tensor * numpy.float64(2)`` stays float32)."""
-    if isinstance(x, _SCALARS):
+    if type(x) in _SCALARS:  # exactly: numpy.float64 subclasses float but is not a weak scalar
         return x
     if getattr(x, 'ndim', None) == 0 and not isinstance(x, _fn.Tensor):
         return x.item()

@@ -65,6 +65,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_exceptio
     ``inputs``: a sequence of arguments for ``fn``; the Tensors among them that require grad (float64)
     are checked, other arguments are passed unchanged. Returns True, or raises :class:`GradcheckError`
     (returns False when ``raise_exception=False``) with a message naming the input and index.
+    The finite differences call ``fn`` under ``no_grad``; a ``fn`` that differentiates inside (a
+    gradient, a Hessian-vector product) should be decorated with ``@minigrad.enable_grad()``.
     """
     inputs = list(inputs)
     targets = _targets(inputs, 'gradcheck')
