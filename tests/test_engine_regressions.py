@@ -58,3 +58,13 @@ def test_numpy_float64_scalar_does_not_widen_a_float32_tensor():
     for out in (x * numpy.float64(2.0), numpy.float64(2.0) * x, x + numpy.float64(1.0),
                 minigrad.maximum(x, numpy.float64(0.5)), x.clamp(numpy.float64(0.0), numpy.float64(2.0))):
         assert out.dtype == minigrad.float32
+
+
+@pytest.mark.filterwarnings('ignore:divide by zero', 'ignore:invalid value')
+def test_pow_gradient_for_the_base_at_zero_to_the_zero():
+    # was: nan (the formula b * a ** (b - 1) is 0 * inf there, and multiplying by a mask kept the nan)
+    a = minigrad.tensor([0.0, 0.0, 2.0], requires_grad=True)
+    b = minigrad.tensor([0.0, 2.0, 0.0], requires_grad=True)
+    (a ** b).sum().backward()
+    assert a.grad.tolist() == [0.0, 0.0, 0.0]
+    assert b.grad.tolist() == pytest.approx([0.0, 0.0, numpy.log(2.0)])

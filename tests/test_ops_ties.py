@@ -9,6 +9,8 @@ inputs: values drawn from the integers -2..2 (stored as floats), so ties and zer
 | relu, abs at 0              | 0                                                          |
 | sqrt at 0                   | inf                                                        |
 | clamp                       | passes on the closed interval [min, max]                   |
+| pow(a, b) at b == 0         | d/da = 0 (even at a == 0)                                  |
+| pow(a, b) at a == 0, b >= 0 | d/db = 0                                                   |
 """
 import numpy
 import pytest
@@ -114,6 +116,25 @@ def test_clamp_passes_the_gradient_on_the_closed_interval(x, low, width):
     assert numpy.array_equal(grad_of(lambda t: t.clamp(max=high), x), (x <= high).astype(float))
 
 
+@st.composite
+def non_negative_tied_pairs(draw):
+    shape = draw(mgst.shapes())
+    a, b = (numpy.abs(draw(mgst.arrays(shape, domain='small_int'))) for _ in range(2))
+    return a, b
+
+
+@given(pair=non_negative_tied_pairs())
+def test_pow_at_zero_exponent_and_zero_base(pair):
+    a, b = pair
+    ta, tb = minigrad.tensor(a, requires_grad=True), minigrad.tensor(b, requires_grad=True)
+    (ta ** tb).sum().backward()
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        expected_a = numpy.where(b == 0, 0.0, b * a ** (b - 1))
+        expected_b = numpy.where(a == 0, 0.0, a ** b * numpy.log(numpy.where(a == 0, 1.0, a)))
+    assert numpy.array_equal(ta.grad.numpy(), expected_a)
+    numpy.testing.assert_allclose(tb.grad.numpy(), expected_b)
+
+
 # ------------------------------------------------------------------------ the same rules in PyTorch
 TIE_OPS = {
     'max(dim)': lambda m, x, dim: m.max(x, dim),
@@ -139,3 +160,9 @@ def test_tie_and_kink_rules_match_torch(name, case):
     x, dim = case
     op = TIE_OPS[name]
     compare_with_torch(lambda t: op(minigrad, t, dim), lambda t: op(torch, t, dim), x)
+
+
+@pytest.mark.torch
+@given(pair=non_negative_tied_pairs())
+def test_pow_rules_match_torch(pair):
+    compare_with_torch(lambda a, b: a ** b, lambda a, b: a ** b, *pair)

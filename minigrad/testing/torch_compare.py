@@ -68,7 +68,7 @@ def compare_with_torch(minigrad_fn, torch_fn, *inputs, atol=1e-7, rtol=1e-6, bac
     def build(lib):
         tensors = []
         for x in inputs:
-            if x is None or isinstance(x, (bool, int, float)):
+            if x is None or type(x) in (bool, int, float):  # NumPy scalars become 0-d tensors
                 tensors.append(x)
                 continue
             array = numpy.asarray(x.detach().cpu() if isinstance(x, minigrad.Tensor) else x)
