@@ -68,7 +68,14 @@ def test_a_chain_of_100000_ops_is_summarised_without_recursion():
     assert ' ... 99991 rows left out' in text
     assert len(lines) == 2 + 10 + 1
     assert lines[-1].split()[:2] == ['100000', 'Add']
-    assert len(tape(y, limit=None).splitlines()) == 2 + 100001
+
+
+def test_limit_none_lists_every_row():
+    y = minigrad.randn(2, requires_grad=True)
+    for _ in range(100):
+        y = y * 2.0
+    assert len(tape(y, limit=None).splitlines()) == 2 + 101
+    assert len(tape(y, limit=20).splitlines()) == 2 + 20 + 1
 
 
 def test_tensor_without_graph_and_leaf(capsys):
