@@ -241,3 +241,12 @@ def test_op_table_cases_are_plain_numpy(spec, data):
     assert all(isinstance(a, numpy.ndarray) for a in case.arrays)
     assert not any(isinstance(v, minigrad.Tensor) for v in case.kwargs.values())
     assert all(a.dtype == numpy.float32 for a in case.astype(numpy.float32).arrays if a.dtype.kind == 'f')
+
+
+def test_case_map_arrays_and_tensors():
+    case = Case((numpy.ones(2), numpy.array([True, False])), {'dim': 0})
+    moved = case.map_arrays(lambda a: a * 2)
+    assert moved.kwargs == {'dim': 0} and moved.arrays[0].tolist() == [2.0, 2.0]
+    x, mask = case.astype(numpy.float32).tensors(minigrad)
+    assert x.dtype == minigrad.float32 and x.requires_grad
+    assert mask.dtype == minigrad.bool and not mask.requires_grad

@@ -20,7 +20,11 @@ Because cases are plain NumPy, the same table drives tests on any device::
     @given(spec.cases)
     def test(case):
         out = spec.call(minigrad, *case.tensors(minigrad, device='cuda'), **case.kwargs)
-        numpy.testing.assert_allclose(out.cpu().numpy(), spec.reference(*case.arrays, **case.kwargs))
+        numpy.testing.assert_allclose(out.cpu().detach().numpy(),
+                                      spec.reference(*case.arrays, **case.kwargs))
+
+``case.map_arrays(fn)`` moves the inputs to another array module. Index arrays of the indexing ops
+travel in ``kwargs`` (as NumPy int/bool arrays, which PyTorch and minigrad both accept as indices).
 """
 import dataclasses
 import math
@@ -40,9 +44,14 @@ class Case:
     arrays: tuple
     kwargs: dict = dataclasses.field(default_factory=dict)
 
+    def map_arrays(self, fn):
+        """The same case with ``fn`` applied to every input array (e.g. to move it to another array
+        module); keyword arguments are kept as they are."""
+        return Case(tuple(fn(a) for a in self.arrays), self.kwargs)
+
     def astype(self, dtype):
         """The same case with floating arrays cast to ``dtype`` (integer/bool arrays unchanged)."""
-        return Case(tuple(a.astype(dtype) if a.dtype.kind == 'f' else a for a in self.arrays), self.kwargs)
+        return self.map_arrays(lambda a: a.astype(dtype) if a.dtype.kind == 'f' else a)
 
     def tensors(self, lib, requires_grad=True, **options):
         """The inputs as tensors of ``lib`` (minigrad or torch); floating ones require grad.
