@@ -336,14 +336,14 @@ def equal(a, b):
 # ------------------------------------------------------------------------------------------ reductions
 def _dims(dim, ndim, op):
     """Normalise ``dim`` (None, int, or sequence of ints; negative allowed) against ``ndim``."""
-    if dim is None or ndim == 0:  # a 0-d tensor accepts dim 0 or -1 (as PyTorch): reduce everything
-        if dim is not None:
-            _dims(dim, 1, op)
+    if dim is None:
         return None
     if isinstance(dim, (list, tuple)):
         axes = tuple(sorted({_dim(d, ndim, op) for d in dim}))
-        return axes if axes else None
-    return _dim(dim, ndim, op)
+        axes = axes if axes else None
+    else:
+        axes = _dim(dim, ndim, op)
+    return None if ndim == 0 else axes  # a 0-d tensor takes dim 0 or -1 (as PyTorch): reduce it all
 
 
 def _dim(d, ndim, op, extra=0):

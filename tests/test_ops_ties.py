@@ -1,17 +1,6 @@
-"""The tie rule and the subgradients at kinks (docs/semantics.md), asserted on deliberately tied
-inputs: values drawn from the integers -2..2 (stored as floats), so ties and zeros are frequent.
-
-| op                          | rule                                                       |
-|-----------------------------|------------------------------------------------------------|
-| max(dim) / min(dim)         | all of the gradient to the returned index (first occurrence)|
-| max() / min() / amax / amin | split equally among the tied elements                      |
-| maximum / minimum           | half to each input where they are equal                    |
-| relu, abs at 0              | 0                                                          |
-| sqrt at 0                   | inf                                                        |
-| clamp                       | passes on the closed interval [min, max]                   |
-| pow(a, b) at b == 0         | d/da = 0 (even at a == 0)                                  |
-| pow(a, b) at a == 0, b >= 0 | d/db = 0                                                   |
-"""
+"""The tie rule and the subgradients at kinks, as tabled in docs/semantics.md, asserted on deliberately
+tied inputs: values drawn from the integers -2..2 (stored as floats), so ties and zeros are frequent.
+The same inputs then go through PyTorch."""
 import numpy
 import pytest
 from hypothesis import given, strategies as st
