@@ -31,3 +31,5 @@ bool = bool_
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+from . import nn, optim
