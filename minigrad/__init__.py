@@ -32,4 +32,5 @@ bool = bool_
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
-from . import nn, optim
+from . import linalg, nn, optim
+from .serialization import load, save
