@@ -18,6 +18,7 @@ from .functions.reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim,
 from .functions.shape import Cat, Expand, GetItem, Permute, Reshape, Stack, ToDevice
 
 _pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
+Tensor = None  # the Tensor class, registered by minigrad.tensor (this module sits below it)
 _SCALARS = (_pyint, _pyfloat, _pybool)
 
 max_result = collections.namedtuple('max', ['values', 'indices'])
@@ -45,7 +46,7 @@ def constant(array):
     t._ctx = None
     t._requires_grad = False
     t.grad = None
-    t._version = [0]
+    t._version = None
     return t
 
 
@@ -85,8 +86,10 @@ def promote(a, b, op='op'):
     if not a_t:
         b, a = promote(b, a, op)
         return a, b
-    b = _scalar_of(b)
     da = a._array.dtype
+    if type(b) is _pyfloat and da.kind == 'f':  # NumPy already keeps the tensor's dtype
+        return a, b
+    b = _scalar_of(b)
     if isinstance(b, _SCALARS):
         if da.kind in 'biu' and (isinstance(b, _pyfloat) or (da.kind == 'b' and not isinstance(b, _pybool))):
             a = cast(a, backend.result_dtype(a._array, b))
@@ -98,11 +101,8 @@ def promote(a, b, op='op'):
 
 
 def _binary(cls, a, b):
-    Tensor = _fn.Tensor
-    if type(a) is Tensor and type(b) is Tensor:
-        if a._array.dtype is not b._array.dtype or type(a._array) is not type(b._array):
-            a, b = promote(a, b, cls.__name__.lower())
-        return cls.apply(a, b)
+    if type(a) is Tensor and type(b) is Tensor and a._array.dtype is b._array.dtype:
+        return cls.apply(a, b)  # the common case, kept short: no promotion needed
     a, b = promote(a, b, cls.__name__.lower())
     return cls.apply(a, b)
 
