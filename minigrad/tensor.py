@@ -132,8 +132,7 @@ class Tensor:
     @property
     def T(self):
         """The dimensions reversed (a transpose for a matrix)."""
-        return ops.Permute.apply(self, tuple(range(self._array.ndim))[::-1]) if self._array.ndim > 1 \
-            else self
+        return ops.permute(self, tuple(range(self._array.ndim))[::-1]) if self._array.ndim > 1 else self
 
     @property
     def mT(self):
