@@ -26,7 +26,7 @@ class Parameter(Tensor):
         self._ctx = None
         self._requires_grad = False
         self.grad = None
-        self._version = [0]
+        self._version = None
         self.requires_grad = requires_grad
 
     def __repr__(self):
@@ -44,7 +44,7 @@ class Parameter(Tensor):
         out._ctx = None
         out._requires_grad = self._requires_grad
         out.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
-        out._version = [0]
+        out._version = None
         memo[id(self)] = out
         return out
 
