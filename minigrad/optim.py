@@ -20,6 +20,7 @@ import math
 
 from . import backend
 from .autograd.grad_mode import enable_grad
+from .nn.module import clear_grad
 from .ops import constant
 from .tensor import Tensor
 
@@ -92,14 +93,7 @@ class Optimizer:
         """Forget the gradients (``set_to_none=False`` fills them with zeros instead)."""
         for group in self.param_groups:
             for p in group['params']:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad._ctx is not None or p.grad._requires_grad:
-                        p.grad = p.grad.detach()
-                    p.grad._array[...] = 0
+                clear_grad(p, set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError(f"{type(self).__name__} must implement step()")

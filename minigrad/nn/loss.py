@@ -10,8 +10,7 @@ from .module import Module
 class _Loss(Module):
     def __init__(self, reduction='mean'):
         super().__init__()
-        if reduction not in ('mean', 'sum', 'none'):
-            raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        F._check_reduction(reduction, None, None, type(self).__name__)
         self.reduction = reduction
 
 

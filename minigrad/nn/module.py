@@ -223,28 +223,21 @@ class Module:
         """
         if destination is None:
             destination = collections.OrderedDict()
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent_buffers:
-                destination[prefix + name] = buf if keep_vars else buf.detach()
-        for name, child in self._modules.items():
-            if child is not None:
-                child.state_dict(destination, prefix + name + '.', keep_vars)
+        for name, tensor in self._state_items(prefix):
+            destination[name] = tensor if keep_vars else tensor.detach()
         return destination
 
-    def _state_slots(self, prefix=''):
-        """(name, owner module, attribute, tensor) for each entry of ``state_dict()``."""
+    def _state_items(self, prefix=''):
+        """(dotted name, tensor) for each entry of ``state_dict()``, in its order."""
         for name, param in self._parameters.items():
             if param is not None:
-                yield prefix + name, self, name, param
+                yield prefix + name, param
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent_buffers:
-                yield prefix + name, self, name, buf
+                yield prefix + name, buf
         for name, child in self._modules.items():
             if child is not None:
-                yield from child._state_slots(prefix + name + '.')
+                yield from child._state_items(prefix + name + '.')
 
     def _prepare_load(self, state_dict, prefix):
         """Hook for modules whose parameters are created from the state dict (lazy layers)."""
@@ -261,12 +254,12 @@ class Module:
                             f"minigrad.load), got {type(state_dict).__name__}")
         for name, module in self.named_modules():
             module._prepare_load(state_dict, name + '.' if name else '')
-        slots = list(self._state_slots())
-        own = {name for name, *_ in slots}
-        missing = [name for name, *_ in slots if name not in state_dict]
+        slots = list(self._state_items())
+        own = {name for name, _ in slots}
+        missing = [name for name, _ in slots if name not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
         mismatched = []
-        for name, _, _, target in slots:
+        for name, target in slots:
             if name in state_dict:
                 value = state_dict[name]
                 shape = tuple(value.shape) if hasattr(value, 'shape') else ()
@@ -286,7 +279,7 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" +
                                '\n\t'.join(problems))
         with no_grad():
-            for name, _, _, target in slots:
+            for name, target in slots:
                 if name in state_dict:
                     value = state_dict[name]
                     array = value._array if isinstance(value, Tensor) else backend.asarray(value)
@@ -315,7 +308,7 @@ class Module:
     def zero_grad(self, set_to_none=True):
         """Forget the gradients of all parameters (``set_to_none=False`` fills them with zeros)."""
         for param in self.parameters():
-            _zero_grad(param, set_to_none)
+            clear_grad(param, set_to_none)
 
     def apply(self, fn):
         """Call ``fn(module)`` on every descendant, then on this module (children first, as PyTorch);
@@ -400,7 +393,8 @@ def _check_name(name, kind):
         raise KeyError(f"{kind} name {name!r} must be a non-empty string without '.'")
 
 
-def _zero_grad(param, set_to_none):
+def clear_grad(param, set_to_none=True):
+    """``zero_grad`` for one parameter (shared by Module and the optimisers)."""
     if param.grad is None:
         return
     if set_to_none:
