@@ -86,10 +86,12 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     """
     _check_reduction(reduction, size_average, reduce, 'mse_loss')
     input = ops.as_tensor(input)
-    if tuple(getattr(target, 'shape', ())) != tuple(input.shape):
-        warnings.warn(f"mse_loss: target size {tuple(getattr(target, 'shape', ()))} differs from input "
-                      f"size {tuple(input.shape)}; they will be broadcast, which is likely wrong. Make "
-                      "them the same shape (e.g. y.reshape(y_hat.shape)).", stacklevel=2)
+    if not isinstance(target, _fn.Tensor):
+        target = ops.as_tensor(target, device=input.device)
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"mse_loss: target size {tuple(target.shape)} differs from input size "
+                      f"{tuple(input.shape)}; they will be broadcast, which is likely wrong. Make them the "
+                      "same shape (e.g. y.reshape(y_hat.shape)).", stacklevel=2)
     input, target = ops.promote(input, target, 'mse_loss')
     if input._array.dtype.kind != 'f':
         input = ops.cast(input, backend.get_default_dtype())
@@ -145,7 +147,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             raise ValueError(f"cross_entropy: class-index target of shape {tuple(target.shape)} does not "
                              f"match the logits of shape {tuple(input.shape)}: expected {batch_shape}, "
                              "the logits' shape without the class dimension")
-        labels = target._array.reshape(-1).astype(backend.int64, copy=False)
+        labels = backend.to_device(target._array.reshape(-1).astype(backend.int64, copy=False),
+                                   input.device)
         coef, divisor = _index_coefficients(labels, classes, weight_array, ignore_index,
                                             label_smoothing, input.dtype)
     else:
