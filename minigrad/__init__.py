@@ -31,3 +31,5 @@ bool = bool_
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+from . import data, utils  # noqa: E402  (they build on the tensor layer above)
