@@ -6,12 +6,20 @@ objects), plus the datasets the seed uses: synthetic regression data and Fashion
 >>> for X_batch, y_batch in DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True):
 ...     pass
 """
-from . import fashion_mnist
 from .dataset import Dataset, TensorDataset
-from .fashion_mnist import FashionMNIST
 from .idx import DataError, DataNotFoundError, parse_idx, read_idx
 from .loader import DataLoader, default_collate
 from .synthetic import synthetic_regression
 
 __all__ = ['Dataset', 'TensorDataset', 'DataLoader', 'default_collate', 'FashionMNIST', 'fashion_mnist',
            'synthetic_regression', 'read_idx', 'parse_idx', 'DataError', 'DataNotFoundError']
+
+
+def __getattr__(name):
+    # Fashion-MNIST is imported on first use, so that `python -m minigrad.data.fashion_mnist` runs the
+    # module fresh (runpy warns when the package has imported it already).
+    if name in ('fashion_mnist', 'FashionMNIST'):
+        import importlib
+        fashion_mnist = importlib.import_module('.fashion_mnist', __name__)
+        return fashion_mnist if name == 'fashion_mnist' else fashion_mnist.FashionMNIST
+    raise AttributeError(f"module 'minigrad.data' has no attribute {name!r}")

@@ -133,7 +133,7 @@ def ensure(root=None, download=True, download_dir=None, mirrors=MIRRORS, log=sys
     return target
 
 
-def fetch(folder, mirrors=MIRRORS, log=sys.stderr, timeout=60):
+def fetch(folder, mirrors=MIRRORS, log=sys.stderr, timeout=20):
     """Download the four ``.gz`` files into ``folder``, trying each mirror in turn. Each file is
     streamed into a temporary file beside its target, its SHA-256 checked, then renamed into place
     (``os.replace``), so an interrupted or corrupted download never leaves a file under the real name."""
@@ -188,13 +188,14 @@ def _file_sha256(path):
     return digest.hexdigest()
 
 
-def load(train=True, root=None, download=True):
-    """The images and labels of one split as NumPy arrays, each file verified by its SHA-256.
+def load(train=True, root=None, download=True, download_dir=None):
+    """The images and labels of one split as NumPy arrays, each file verified by its SHA-256 (found or
+    downloaded by :func:`ensure`).
 
     Returns ``images`` float32 of shape (N, 1, 28, 28) scaled to [0, 1] (as torchvision's ``ToTensor``)
     and ``labels`` int64 of shape (N,); N is 60,000 for ``train=True`` and 10,000 otherwise.
     """
-    folder = ensure(root, download)
+    folder = ensure(root, download, download_dir)
     image_stem, label_stem = SPLITS[bool(train)]
     raw_images = read_idx(_file_in(folder, image_stem), FILES[image_stem][0])
     raw_labels = read_idx(_file_in(folder, label_stem), FILES[label_stem][0])
@@ -212,8 +213,10 @@ class FashionMNIST(TensorDataset):
     """One split of Fashion-MNIST in memory: ``dataset[i]`` is ``(image, label)`` with ``image`` a float32
     tensor of shape (1, 28, 28) in [0, 1] and ``label`` an int64 tensor.
 
-    ``resize=(h, w)`` resizes images as they are fetched (bilinear, no antialiasing: see
-    :mod:`minigrad.data.images`); the stored array stays 28x28. ``device`` moves the whole split there once.
+    ``root`` is searched first and, as in torchvision, is where a download goes (``download_dir``
+    overrides that). ``resize=(h, w)`` resizes images as they are fetched (bilinear, no antialiasing:
+    see :mod:`minigrad.data.images`); the stored array stays 28x28. ``device`` moves the whole split
+    there once.
 
     >>> train = FashionMNIST(train=True)                   # doctest: +SKIP
     >>> len(train), train[0][0].shape, FashionMNIST.classes[int(train[0][1])]
@@ -221,9 +224,9 @@ class FashionMNIST(TensorDataset):
     """
     classes = CLASSES
 
-    def __init__(self, root=None, train=True, download=True, resize=None, device=None):
+    def __init__(self, root=None, train=True, download=True, resize=None, device=None, download_dir=None):
         from ..factories import from_numpy
-        images, labels = load(train, root, download)
+        images, labels = load(train, root, download, download_dir or root)
         X, y = from_numpy(images), from_numpy(labels)
         if device is not None:
             X, y = X.to(device), y.to(device)
