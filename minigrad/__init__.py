@@ -34,3 +34,12 @@ def is_tensor(obj):
 
 from . import linalg, nn, optim
 from .serialization import load, save
+from . import data, utils  # noqa: E402  (they build on the tensor layer above)
+
+
+def __getattr__(name):
+    # minigrad.d2l (the book's framework) is imported on first use only.
+    if name == 'd2l':
+        import importlib
+        return importlib.import_module('.d2l', __name__)
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")
