@@ -66,8 +66,7 @@ def _cast_array_operand(x, dtype):
 
 def _check_devices(op, a, b):
     if backend.device_of(a._array) != backend.device_of(b._array):
-        raise RuntimeError(f"{op}: expected all tensors on the same device, got {a.device} and {b.device}; "
-                           f"move one with .to('{a.device}') or .to('{b.device}')")
+        raise backend.mixed_devices_error(op, a.device, b.device)
 
 
 def promote(a, b, op='op'):

@@ -30,11 +30,11 @@ Conventions that keep every op short:
   Tensors instead of arrays so that the backward pass is itself recorded. Piecewise-constant values
   (masks, signs, indices) may be stored as plain ``ctx`` attributes.
 - For ``create_graph=True`` to work, write ``backward`` with operators (``+ - * / ** @``, comparisons,
-  indexing, ``.reshape``, ``.sum(axis=..., keepdims=...)``, ``.mT``) and call other ops through
+  indexing, ``.reshape``, ``.sum(axis=..., keepdims=...)``, ``.swapaxes(-1, -2)``) and call other ops through
   ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls ``xp``
   functions directly still gives correct first derivatives.
 """
-from ..backend import as_array, scalar_types
+from ..backend import as_array, device_of, mixed_devices_error, scalar_types
 from .grad_mode import state
 
 # The Tensor class, registered by minigrad.tensor when it is imported (this layer sits below it).
@@ -112,10 +112,17 @@ class Function:
             parents.append(None)
         try:
             out = cls.forward(ctx, *arrays)
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
+            mixed = _mixed_devices(cls, args)
+            if mixed is not None:
+                raise mixed from None
+            if isinstance(exc, TypeError):
+                raise
             raise _shape_error(cls, arrays, exc) from None
         if isinstance(out, scalar_types):  # NumPy returns scalars for 0-d results: keep arrays
-            out = as_array(out)
+            scalar, out = out, as_array(out)
+            if ctx.saved_tensors:  # a saved output must stay the output, or create_graph loses it
+                ctx.saved_tensors = tuple(out if s is scalar else s for s in ctx.saved_tensors)
         result = Tensor.__new__(Tensor)
         result._array = out
         result.grad = None
@@ -151,6 +158,24 @@ class Function:
             if isinstance(a, Tensor):
                 return cls.apply(*args)
         return cls.forward(cls(), *args)
+
+
+def _mixed_devices(cls, args):
+    """The error to raise when a forward failed because its tensors sit on different devices (checked
+    only after a failure, so that ops on one device pay nothing)."""
+    first = None
+    for a in args:
+        if isinstance(a, Tensor):
+            dev = a.device
+        elif getattr(a, 'ndim', 0):  # an array argument (a mask, indices)
+            dev = device_of(a)
+        else:
+            continue
+        if first is None:
+            first = dev
+        elif dev != first:
+            return mixed_devices_error(cls.__name__.lower(), first, dev)
+    return None
 
 
 def _shape_error(cls, arrays, exc):
