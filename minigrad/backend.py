@@ -337,6 +337,12 @@ def asarray(data, dtype=None, dev=None, copy=False):
         return xp.asarray(moved, dtype=dtype)
 
 
+def broadcast_shapes(*shapes):
+    """The shape arrays of ``shapes`` broadcast to: shape arithmetic, done on the host for every device
+    (CuPy has no ``broadcast_shapes``)."""
+    return numpy.broadcast_shapes(*shapes)
+
+
 def infer_dtype(data):
     """The dtype ``minigrad.tensor(data)`` gets when none is given (PyTorch's inference).
 

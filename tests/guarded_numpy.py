@@ -193,12 +193,29 @@ class _GuardedFunctions:
         return call
 
 
+# Functions CuPy offers under the same names (its API reference, docs.cupy.dev, CuPy 13). A kernel may
+# only call these through xp; tests/test_device_agnostic.py checks every recorded call against the list.
+# ``add.at`` stands for scatter-add, which backend.scatter_add does with cupyx.scatter_add on CuPy.
+CUPY_FUNCTIONS = frozenset("""
+    abs absolute add add.at all allclose amax amin any arange argmax argmin argsort around array asarray
+    ascontiguousarray broadcast_to ceil clip concatenate copy copyto cos cosh count_nonzero cumprod cumsum
+    diag divide dot einsum empty empty_like equal exp expand_dims expm1 eye flip floor full full_like
+    greater greater_equal isfinite isinf isnan less less_equal linspace log log10 log1p log2 logical_and
+    logical_not logical_or logical_xor matmul max maximum mean min minimum moveaxis multiply negative
+    nonzero not_equal ones ones_like outer pad power prod put_along_axis ravel repeat reshape round sign
+    sin sinh sort split sqrt square squeeze stack std subtract sum swapaxes take take_along_axis tanh
+    tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like
+    linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.solve
+    """.split()) | {f'random.Generator.{m}' for m in (
+        'random', 'uniform', 'integers', 'standard_normal', 'standard_exponential', 'exponential', 'beta',
+        'binomial', 'chisquare', 'dirichlet', 'f', 'gamma', 'geometric', 'hypergeometric', 'logseries',
+        'poisson', 'power', 'standard_gamma')}
+
+
 # The methods of CuPy's random Generator (cupy.random.Generator): NumPy's has more (permutation, choice,
 # shuffle, normal), which a kernel must not rely on.
-CUPY_GENERATOR_METHODS = ('random', 'uniform', 'integers', 'standard_normal', 'standard_exponential',
-                          'exponential', 'beta', 'binomial', 'chisquare', 'dirichlet', 'f', 'gamma',
-                          'geometric', 'hypergeometric', 'logseries', 'poisson', 'power',
-                          'standard_gamma')
+CUPY_GENERATOR_METHODS = tuple(name.rsplit('.', 1)[1] for name in CUPY_FUNCTIONS
+                               if name.startswith('random.Generator.'))
 
 
 class _GuardedGenerator:

@@ -13,7 +13,7 @@ import pytest
 import minigrad
 from minigrad.autograd.function import Function
 
-from guarded_numpy import DEVICE, GuardedArray, NumpyReached, guarded, installed
+from guarded_numpy import CUPY_FUNCTIONS, DEVICE, GuardedArray, NumpyReached, guarded, installed
 from op_cases import CASES, make_inputs, normal, run
 
 
@@ -69,6 +69,72 @@ def test_every_function_is_covered():
         covered |= check_on_guarded(fn, makers)
     missing = sorted(cls.__name__ for cls in all_functions('minigrad.functions') - covered)
     assert not missing, f"add cases to CASES in tests/op_cases.py for these Functions: {', '.join(missing)}"
+
+
+def _inplace(x, y):
+    with minigrad.no_grad():
+        z = x.clone()
+        z += y
+        z *= 2
+        z /= 3
+        z -= y
+        z.clamp_(-1.0, 1.0)
+        z[0] = y[0]
+        z[:, 1] = 0.5
+        z.copy_(z * 2)
+        z.add_(1.0, alpha=2)
+    return z
+
+
+# Ops without gradients (comparisons, indices, logical ops, in-place updates): forward only.
+NON_DIFFERENTIABLE = {
+    'comparisons': lambda x, y: minigrad.stack([x < y, x <= y, x > y, x >= y, x == y, x != y]),
+    'logical': lambda x, y: minigrad.stack([((x > 0) & (y > 1)) | ~(x > y),
+                                            minigrad.logical_or(minigrad.logical_and(x, y), x < 0)]),
+    'argmax argmin': lambda x, y: minigrad.stack([x.argmax(dim=1), x.argmin(dim=1), y.argmax(1)]),
+    'argmax flat': lambda x, y: x.argmax() + y.argmin(keepdim=True),
+    'max indices': lambda x, y: x.max(dim=0).indices + x.min(dim=1, keepdim=True).indices.sum(),
+    'any all': lambda x, y: minigrad.stack([(x > 0).any(), (x > 0).all(), (y > 0).any(dim=1).all()]),
+    'floor divide remainder': lambda x, y: minigrad.stack([x // y, x % y, minigrad.div(x, y,
+                                                                                   rounding_mode='trunc')]),
+    'integer arithmetic': lambda x, y: (x * 10).long() * 3 + (y * 10).long() // 2,
+    'in place': _inplace,
+    'fill zero': lambda x, y: x.clone().detach().fill_(2.0) + y.clone().detach().zero_(),
+}
+
+
+@pytest.mark.parametrize('name', sorted(NON_DIFFERENTIABLE))
+def test_non_differentiable_ops_on_the_guarded_device(name):
+    fn = NON_DIFFERENTIABLE[name]
+    rng = numpy.random.default_rng(0)
+    a, b = rng.standard_normal((3, 4)), rng.uniform(0.5, 2.0, (3, 4))
+    expected = fn(minigrad.tensor(a), minigrad.tensor(b))
+    actual = fn(minigrad.tensor(a, device=DEVICE), minigrad.tensor(b, device=DEVICE))
+    _expect_guarded(name, actual.array)
+    assert actual.dtype == expected.dtype
+    numpy.testing.assert_array_equal(guarded.asnumpy(actual.array), expected.numpy())
+
+
+def test_random_initialisers_and_predicates_on_the_guarded_device():
+    x = minigrad.zeros(2, 3, device=DEVICE)
+    for t in (x.normal_(0.0, 2.0), x.uniform_(-1.0, 1.0), minigrad.normal(minigrad.zeros(2, device=DEVICE),
+                                                                           1.0)):
+        _expect_guarded('random draw', t.array)
+    assert minigrad.allclose(x, x.clone()) and minigrad.equal(x, x.clone())
+
+
+def test_kernels_call_only_functions_cupy_has():
+    """Every xp function the ops above call exists in CuPy under the same name."""
+    guarded.calls.clear()
+    for fn, makers in CASES.values():
+        check_on_guarded(fn, makers)
+    for name in NON_DIFFERENTIABLE:
+        test_non_differentiable_ops_on_the_guarded_device(name)
+    test_random_initialisers_and_predicates_on_the_guarded_device()
+    assert len(guarded.calls) > 10
+    unknown = sorted(set(guarded.calls) - CUPY_FUNCTIONS)
+    assert not unknown, (f"kernels call xp.{', xp.'.join(unknown)}: check that CuPy has them (docs.cupy.dev "
+                         "API reference) and add them to CUPY_FUNCTIONS, or compute without them")
 
 
 # ------------------------------------------------------------------------ the guard catches bad kernels
