@@ -56,9 +56,13 @@ def _guard(value):
     """Guarded arrays for NumPy results: ndarrays are viewed as GuardedArray, NumPy scalars become 0-d
     guarded arrays (as CuPy returns), tuples and lists are converted item by item."""
     if isinstance(value, numpy.ndarray):
-        return value if type(value) is GuardedArray else value.view(GuardedArray)
+        if type(value) is GuardedArray:
+            return value
+        guarded_value = value.view(GuardedArray)
+        guarded_value._owns_memory = value.base is None
+        return guarded_value
     if isinstance(value, numpy.generic):
-        return numpy.asarray(value).view(GuardedArray)
+        return _guard(numpy.asarray(value))
     if type(value) in (tuple, list):
         return type(value)(_guard(v) for v in value)
     return value
@@ -112,6 +116,15 @@ class GuardedArray(numpy.ndarray):
                 f"numpy.{func.__name__} was called directly on a guarded array: a kernel reached NumPy "
                 f"instead of its arrays' module. Use xp = array_module(x); xp.{func.__name__}(...)")
         return _guard(super().__array_function__(func, types, args, kwargs))
+
+    _owns_memory = False
+
+    @property
+    def base(self):
+        """None for an array that owns its memory, as NumPy and CuPy report it. Wrapping a fresh NumPy
+        result as a GuardedArray takes a view, whose base would otherwise make it look like a view of
+        something (minigrad shares version counters between views)."""
+        return None if self._owns_memory else numpy.ndarray.base.__get__(self)
 
     @property
     def mT(self):
@@ -261,11 +274,11 @@ class GuardedNumpy(_GuardedFunctions):
         self.calls['asarray'] += 1
         if type(data) is GuardedArray:
             return data if dtype is None or data.dtype == dtype else data.astype(dtype)
-        return numpy.array(_plain(data), dtype=dtype, copy=True).view(GuardedArray)
+        return _guard(numpy.array(_plain(data), dtype=dtype, copy=True))
 
     def array(self, data, dtype=None, copy=True):
         self.calls['array'] += 1
-        return numpy.array(_plain(data), dtype=dtype, copy=copy).view(GuardedArray)
+        return _guard(numpy.array(_plain(data), dtype=dtype, copy=copy))
 
     def asnumpy(self, array):
         """A host copy, like ``cupy.asnumpy``."""

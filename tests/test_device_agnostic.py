@@ -214,9 +214,12 @@ def test_a_kernel_mixing_host_and_device_arrays_is_caught():
         check_on_guarded(HostMaskTimesGrad.apply, [normal(3)])
 
 
-def test_scalars_stay_arrays_and_mT_is_refused():
-    """The guarded arrays behave like CuPy's where NumPy differs."""
+def test_guarded_arrays_behave_like_cupy_arrays():
+    """Where NumPy and CuPy differ, the guarded arrays do as CuPy: 0-d results stay arrays, no .mT, no
+    Generator.permutation; fresh results own their memory (base None), views do not."""
     x = guarded.asarray(numpy.arange(6.0).reshape(2, 3))
+    assert x.base is None and guarded.exp(x).base is None and (x + 1).base is None
+    assert x.reshape(3, 2).base is x and x[1:].base is x and x.T.base is x
     assert type(x.sum()) is GuardedArray and x.sum().ndim == 0
     assert type(x[0, 1]) is GuardedArray
     with pytest.raises(AttributeError, match='swapaxes'):
