@@ -14,6 +14,7 @@ import minigrad
 from minigrad.autograd.function import Function
 
 from guarded_numpy import CUPY_FUNCTIONS, DEVICE, GuardedArray, NumpyReached, guarded, installed
+from device_checks import check_factories, train_mlp
 from op_cases import CASES, make_inputs, normal, run
 
 
@@ -124,13 +125,15 @@ def test_random_initialisers_and_predicates_on_the_guarded_device():
 
 
 def test_kernels_call_only_functions_cupy_has():
-    """Every xp function the ops above call exists in CuPy under the same name."""
+    """Every xp function the ops, factories and a training loop call exists in CuPy under that name."""
     guarded.calls.clear()
     for fn, makers in CASES.values():
         check_on_guarded(fn, makers)
     for name in NON_DIFFERENTIABLE:
         test_non_differentiable_ops_on_the_guarded_device(name)
     test_random_initialisers_and_predicates_on_the_guarded_device()
+    check_factories(DEVICE)
+    train_mlp(DEVICE, steps=2)
     assert len(guarded.calls) > 10
     unknown = sorted(set(guarded.calls) - CUPY_FUNCTIONS)
     assert not unknown, (f"kernels call xp.{', xp.'.join(unknown)}: check that CuPy has them (docs.cupy.dev "
