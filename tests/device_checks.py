@@ -201,6 +201,36 @@ def check_module_training(device, rtol):
     numpy.testing.assert_allclose(on_device, losses('cpu'), rtol=rtol, atol=rtol)
 
 
+def check_optimizers(device, rtol):
+    """SGD (momentum, Nesterov, weight decay), Adam and AdamW keep their state on ``device`` and follow
+    the CPU's steps. Needs minigrad.nn and minigrad.optim (skipped until they exist)."""
+    nn = needs('minigrad.nn', 'Sequential', 'Linear', 'Tanh')
+    optim = needs('minigrad.optim', 'SGD', 'Adam', 'AdamW')
+    makers = {'sgd': lambda p: optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=0.01, nesterov=True),
+              'adam': lambda p: optim.Adam(p, lr=0.01, weight_decay=0.1),
+              'adamw': lambda p: optim.AdamW(p, lr=0.01)}
+    X = numpy.random.default_rng(0).standard_normal((8, 4)).astype(numpy.float32)
+
+    def losses(where, make):
+        minigrad.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 1)).to(where)
+        optimizer = make(model.parameters())
+        inputs, out = minigrad.tensor(X).to(where), []
+        for _ in range(3):
+            optimizer.zero_grad()
+            loss = (model(inputs) ** 2).mean()
+            loss.backward()
+            optimizer.step()
+            out.append(float(loss))
+        for p in model.parameters():
+            on(where, p)
+        return out
+
+    for name, make in makers.items():
+        numpy.testing.assert_allclose(losses(device, make), losses('cpu', make), rtol=rtol, atol=rtol,
+                                      err_msg=name)
+
+
 CHECKS = [check_factories, check_moves, check_gradients_follow_their_leaves, check_mixed_devices_raise,
           check_seeded_draws_repeat]
 COMPARED_CHECKS = [check_ops_match_cpu, check_training]

@@ -217,8 +217,8 @@ CUPY_FUNCTIONS = frozenset("""
     logical_not logical_or logical_xor matmul max maximum mean min minimum moveaxis multiply negative
     nonzero not_equal ones ones_like outer pad power prod put_along_axis ravel repeat reshape round sign
     sin sinh sort split sqrt square squeeze stack std subtract sum swapaxes take take_along_axis tanh
-    tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like
-    linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.solve
+    tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like result_type
+    linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
     """.split()) | {f'random.Generator.{m}' for m in (
         'random', 'uniform', 'integers', 'standard_normal', 'standard_exponential', 'exponential', 'beta',
         'binomial', 'chisquare', 'dirichlet', 'f', 'gamma', 'geometric', 'hypergeometric', 'logseries',

@@ -31,6 +31,11 @@ def index_of(*values):
     return ('index', numpy.array(values))
 
 
+def constant(make):
+    """A float input that does not require grad (class weights, target probabilities)."""
+    return ('constant', make)
+
+
 def mask(*shape):
     return ('index', lambda rng: rng.random(shape) > 0.5)
 
@@ -103,15 +108,44 @@ CASES = {
 }
 
 
+def _probabilities(*shape):
+    def make(rng):
+        e = rng.uniform(0.1, 1.0, shape)
+        return e / e.sum(axis=1, keepdims=True)
+    return make
+
+
+try:  # the losses of minigrad.nn join the table where nn is there
+    from minigrad.nn import functional as F
+except ImportError:
+    F = None
+if F is not None and hasattr(F, 'cross_entropy') and hasattr(F, 'mse_loss'):
+    CASES.update({
+        'mse_loss': (lambda a, b: F.mse_loss(a, b), [normal(3, 4), normal(3, 4)]),
+        'mse_loss none': (lambda a, b: F.mse_loss(a, b, reduction='none'), [normal(3, 4), normal(3, 4)]),
+        'cross_entropy': (lambda a, t: F.cross_entropy(a, t), [normal(4, 3), index_of(0, 2, 1, 2)]),
+        'cross_entropy ignore smooth sum': (
+            lambda a, t: F.cross_entropy(a, t, ignore_index=1, label_smoothing=0.1, reduction='sum'),
+            [normal(4, 3), index_of(0, 2, 1, 2)]),
+        'cross_entropy weight': (lambda a, w, t: F.cross_entropy(a, t, weight=w),
+                                 [normal(4, 3), constant(positive(3)), index_of(0, 2, 1, 2)]),
+        'cross_entropy probabilities': (lambda a, p: F.cross_entropy(a, p),
+                                        [normal(4, 3), constant(_probabilities(4, 3))]),
+        'cross_entropy spatial': (lambda a, t: F.cross_entropy(a, t),
+                                  [normal(2, 3, 2), index_of([0, 2], [1, 1])]),
+    })
+
+
 # -------------------------------------------------------------------------------------- the harness
 def make_inputs(makers, seed):
-    """Host values for the inputs of a case: float arrays, and ('index', array) for index inputs."""
+    """Host values for the inputs of a case: float arrays, or (kind, array) for 'index' and 'constant'
+    inputs."""
     rng = numpy.random.default_rng(seed)
     host = []
     for make in makers:
         if isinstance(make, tuple):
-            value = make[1]
-            host.append(('index', value(rng) if callable(value) else value))
+            kind, value = make
+            host.append((kind, value(rng) if callable(value) else value))
         else:
             host.append(make(rng))
     return host
@@ -120,10 +154,12 @@ def make_inputs(makers, seed):
 def _tensors(host, device):
     out = []
     for h in host:
-        if isinstance(h, tuple):
-            out.append(minigrad.tensor(h[1], device=device))
-        else:
+        if not isinstance(h, tuple):
             out.append(minigrad.tensor(h, dtype=minigrad.float64, device=device, requires_grad=True))
+        elif h[0] == 'constant':
+            out.append(minigrad.tensor(h[1], dtype=minigrad.float64, device=device))
+        else:
+            out.append(minigrad.tensor(h[1], device=device))
     return out
 
 

@@ -10,7 +10,7 @@ import pytest
 import minigrad
 from minigrad import backend
 
-from device_checks import CHECKS, COMPARED_CHECKS, check_module_training, host
+from device_checks import CHECKS, COMPARED_CHECKS, check_module_training, check_optimizers, host
 from guarded_numpy import DEVICE, installed
 
 
@@ -32,6 +32,10 @@ def test_guarded_results_equal_the_cpu(check):
 
 def test_modules_train_on_guarded():
     check_module_training(DEVICE, rtol=0)
+
+
+def test_optimizers_step_on_guarded():
+    check_optimizers(DEVICE, rtol=0)
 
 
 def test_device_tensor_conversions():

@@ -11,7 +11,8 @@ import pytest
 import minigrad
 from minigrad import backend
 
-from device_checks import CHECKS, COMPARED_CHECKS, check_module_training, host, needs, on
+from device_checks import (CHECKS, COMPARED_CHECKS, check_module_training, check_optimizers, host, needs,
+                           on)
 
 pytestmark = pytest.mark.gpu
 
@@ -32,6 +33,10 @@ def test_cuda_results_match_the_cpu(check):
 
 def test_modules_train_on_cuda():
     check_module_training('cuda', rtol=1e-3)
+
+
+def test_optimizers_step_on_cuda():
+    check_optimizers('cuda', rtol=1e-4)
 
 
 def test_cuda_method_and_cuda_module():
