@@ -130,7 +130,7 @@ class Function:
             raise _device_error(cls, arrays, exc) from None
         if isinstance(out, scalar_types):  # NumPy returns scalars for 0-d results: keep arrays
             scalar, out = out, as_array(out)
-            if ctx.saved_tensors:  # a saved output must stay the output, or create_graph loses it
+            if ctx.saved_tensors:  # a saved output must stay the output (version check, create_graph)
                 ctx.saved_tensors = tuple(out if s is scalar else s for s in ctx.saved_tensors)
         result = Tensor.__new__(Tensor)
         result._array = out
