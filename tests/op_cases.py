@@ -102,6 +102,8 @@ CASES = {
     'getitem basic': (lambda a: a[1:, ::2] * a[0, 1], [normal(3, 4)]),
     'getitem advanced': (lambda a, i: a[i], [normal(4, 3), index_of(0, 2, 2, 3)]),
     'getitem mask': (lambda a, m: a[m], [normal(3, 4), mask(3, 4)]),
+    'getitem host index array': (lambda a: a[numpy.array([0, 2, 2])] + a[:, numpy.array([1, 1, 0])].T,
+                                 [normal(3, 3)]),
     'setitem basic': (_setitem, [normal(3, 4), normal(2)]),
     'setitem advanced': (_setitem_advanced, [normal(4, 3), index_of(0, 2), normal(3)]),
     'to cpu and back': (lambda a: (a.to('cpu') * 2).to(a.device) * a, [normal(3)]),
