@@ -9,6 +9,7 @@ missing from the table, so a new op cannot skip the proof.
 """
 import numpy
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import minigrad
 from minigrad.autograd.function import Function
@@ -138,6 +139,39 @@ def test_kernels_call_only_functions_cupy_has():
     unknown = sorted(set(guarded.calls) - CUPY_FUNCTIONS)
     assert not unknown, (f"kernels call xp.{', xp.'.join(unknown)}: check that CuPy has them (docs.cupy.dev "
                          "API reference) and add them to CUPY_FUNCTIONS, or compute without them")
+
+
+# ------------------------------------------------------------------- the op table of the test suite
+try:  # the declarative op table that drives the op tests (minigrad.testing.op_table), where it exists
+    from minigrad.testing.op_table import OPS as OP_TABLE
+except ImportError:
+    OP_TABLE = {}
+
+
+@pytest.mark.skipif(not OP_TABLE, reason='minigrad.testing.op_table is not there yet')
+@pytest.mark.parametrize('name', sorted(OP_TABLE) or ['-'])
+def test_op_table_on_the_guarded_device(name):
+    """Every op of the suite's table, on the examples its strategy draws: the guarded device gives
+    guarded arrays equal to the CPU's (forward, and derivatives for differentiable ops)."""
+    spec = OP_TABLE[name]
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(spec.cases)
+    def check(case):
+        def fn(*tensors):
+            return spec.call(minigrad, *tensors, **case.kwargs)
+        if spec.differentiable:
+            host = [a if a.dtype.kind == 'f' else ('index', a) for a in case.arrays]
+            expected, _ = run(fn, host, 'cpu')
+            actual, _ = run(fn, host, DEVICE, check=_expect_guarded)
+            for what, array in actual.items():
+                numpy.testing.assert_array_equal(guarded.asnumpy(array), expected[what], err_msg=what)
+        else:
+            expected = fn(*case.tensors(minigrad, requires_grad=False))
+            actual = fn(*case.tensors(minigrad, requires_grad=False, device=DEVICE))
+            _expect_guarded('output', actual.array)
+            numpy.testing.assert_array_equal(guarded.asnumpy(actual.array), expected.numpy())
+    check()
 
 
 # ------------------------------------------------------------------------ the guard catches bad kernels
