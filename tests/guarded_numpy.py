@@ -180,10 +180,10 @@ class _GuardedFunctions:
         return value
 
     def _wrap(self, name, function):
+        """``function`` refusing host arrays, counted under its dotted name, run on NumPy views and
+        returning guarded arrays; a ufunc keeps its ``at`` and ``reduce`` methods, wrapped alike."""
         key = self._prefix + name
         calls = self.calls
-        methods = {m: self._wrap_method(f'{key}.{m}', getattr(function, m)) for m in ('at', 'reduce')} \
-            if isinstance(function, numpy.ufunc) else {}
 
         def call(*args, **kwargs):
             _reject_host_arrays(f'xp.{key}', args + tuple(kwargs.values()))
@@ -192,17 +192,9 @@ class _GuardedFunctions:
                 return _guard(function(*args, **kwargs))
 
         call.__name__ = name
-        call.__dict__.update(methods)
-        return call
-
-    def _wrap_method(self, key, method):
-        calls = self.calls
-
-        def call(*args, **kwargs):
-            _reject_host_arrays(f'xp.{key}', args)
-            calls[key] += 1
-            with _permitted():
-                return _guard(method(*args, **kwargs))
+        if isinstance(function, numpy.ufunc):
+            call.at = self._wrap(f'{name}.at', function.at)
+            call.reduce = self._wrap(f'{name}.reduce', function.reduce)
         return call
 
 
