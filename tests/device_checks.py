@@ -231,6 +231,20 @@ def check_optimizers(device, rtol):
                                       err_msg=name)
 
 
+def check_d2l_trainer(device, make_trainer):
+    """The book's Trainer on ``device`` (``make_trainer()`` builds one that trains there) moves the model,
+    lazy layers included, and each batch to it, and fits the synthetic regression."""
+    d2l = needs('minigrad.d2l', 'Trainer', 'SyntheticRegressionData', 'LinearRegression')
+    minigrad.manual_seed(0)
+    data = d2l.SyntheticRegressionData(w=minigrad.tensor([2.0, -3.4]), b=4.2)
+    model = d2l.LinearRegression(lr=0.03)
+    make_trainer().fit(model, data)
+    for p in model.parameters():
+        on(device, p)
+    numpy.testing.assert_allclose(host(model.net.weight).reshape(-1), [2.0, -3.4], atol=0.1)
+    numpy.testing.assert_allclose(host(model.net.bias), [4.2], atol=0.1)
+
+
 CHECKS = [check_factories, check_moves, check_gradients_follow_their_leaves, check_mixed_devices_raise,
           check_seeded_draws_repeat]
 COMPARED_CHECKS = [check_ops_match_cpu, check_training]

@@ -10,7 +10,8 @@ import pytest
 import minigrad
 from minigrad import backend
 
-from device_checks import CHECKS, COMPARED_CHECKS, check_module_training, check_optimizers, host
+from device_checks import (CHECKS, COMPARED_CHECKS, check_d2l_trainer, check_module_training, check_optimizers,
+                           host, needs)
 from guarded_numpy import DEVICE, installed
 
 
@@ -36,6 +37,14 @@ def test_modules_train_on_guarded():
 
 def test_optimizers_step_on_guarded():
     check_optimizers(DEVICE, rtol=0)
+
+
+def test_d2l_trainer_on_guarded():
+    def trainer():
+        made = needs('minigrad.d2l', 'Trainer').Trainer(max_epochs=3, verbose=False)
+        made.gpus = [minigrad.device(DEVICE)]  # what num_gpus=1 sets to [gpu(0)] where there is CUDA
+        return made
+    check_d2l_trainer(DEVICE, trainer)
 
 
 def test_device_tensor_conversions():
