@@ -221,15 +221,15 @@ def main(argv=None):
                 'epoch_s': epoch, 'epoch_samples_s': epochs}
             print(f"{name:14s} batch {batch:5d}: step {step * 1e3:9.3f} ms   epoch {epoch:8.3f} s")
 
-    t = result['timings']
+    t, ratios = result['timings'], result['ratios']
     for batch in args.batches:
-        cpu, gpu, ref = (t.get(f'{n} | batch {batch}') for n in ('minigrad cpu', 'minigrad cuda', 'torch cuda'))
-        if cpu and gpu:
-            result['ratios'][f'cpu/cuda step speed-up, batch {batch}'] = cpu['step_ms'] / gpu['step_ms']
-            result['ratios'][f'cpu/cuda epoch speed-up, batch {batch}'] = cpu['epoch_s'] / gpu['epoch_s']
-        if gpu and ref:
-            result['ratios'][f'minigrad/torch cuda step time, batch {batch}'] = gpu['step_ms'] / ref['step_ms']
-            result['ratios'][f'minigrad/torch cuda epoch time, batch {batch}'] = gpu['epoch_s'] / ref['epoch_s']
+        cpu, gpu, ref = (t.get(f'{name} | batch {batch}')
+                         for name in ('minigrad cpu', 'minigrad cuda', 'torch cuda'))
+        for label, slow, fast in (('cpu/cuda {} speed-up', cpu, gpu),
+                                  ('minigrad/torch cuda {} time', gpu, ref)):
+            if slow and fast:
+                ratios[f"{label.format('step')}, batch {batch}"] = slow['step_ms'] / fast['step_ms']
+                ratios[f"{label.format('epoch')}, batch {batch}"] = slow['epoch_s'] / fast['epoch_s']
     for key, value in result['ratios'].items():
         print(f"{key:45s} {value:8.2f}")
     for (label, batch, bound), key, better in (

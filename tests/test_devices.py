@@ -10,8 +10,8 @@ import pytest
 import minigrad
 from minigrad import backend
 
-from device_checks import (CHECKS, COMPARED_CHECKS, check_d2l_trainer, check_module_training, check_optimizers,
-                           host, needs)
+from device_checks import (CHECKS, COMPARED_CHECKS, check_d2l_trainer, check_module_training,
+                           check_optimizers, host, needs)
 from guarded_numpy import DEVICE, installed
 
 
