@@ -91,8 +91,7 @@ def normal(mean, std, size=None, *, dtype=None, device=None, requires_grad=False
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._array if isinstance(mean, Tensor) else mean
         s = std._array if isinstance(std, Tensor) else std
-        xp = backend.array_module(m if isinstance(mean, Tensor) else s)
-        shape = xp.broadcast_shapes(getattr(m, 'shape', ()), getattr(s, 'shape', ()))
+        shape = backend.broadcast_shapes(getattr(m, 'shape', ()), getattr(s, 'shape', ()))
         dtype = _float_dtype(dtype or (mean if isinstance(mean, Tensor) else std).dtype)
         device = device or (mean if isinstance(mean, Tensor) else std).device
         array = backend.random_normal(shape, 0.0, 1.0, dtype, device) * s + m
