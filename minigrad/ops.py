@@ -99,9 +99,36 @@ def promote(a, b, op='op'):
     return cast(a, want), _cast_array_operand(b, want)
 
 
+_scalar_arrays = {}
+
+
+def _scalar_array(value, like):
+    """A Python float as a cached read-only 0-d array of ``like``'s dtype (CPU only). NumPy works out a
+    Python scalar's dtype on every call, which costs about as much as a small multiply; a 0-d array of
+    the tensor's own dtype gives the same result without it, in forward and again in backward."""
+    if type(like) is not backend.ndarray or value != value or value == 0:  # NaN; keep the sign of 0
+        return value
+    key = (value, like.dtype)
+    array = _scalar_arrays.get(key)
+    if array is None:
+        if len(_scalar_arrays) > 4096:
+            _scalar_arrays.clear()
+        array = backend.as_array(value, dtype=like.dtype)
+        array.flags.writeable = False
+        _scalar_arrays[key] = array
+    return array
+
+
 def _binary(cls, a, b):
-    if type(a) is Tensor and type(b) is Tensor and a._array.dtype is b._array.dtype:
-        return cls.apply(a, b)  # the common case, kept short: no promotion needed
+    # The common cases first, kept short: two tensors of one dtype, or a floating tensor and a float.
+    if type(a) is Tensor:
+        if type(b) is Tensor:
+            if a._array.dtype is b._array.dtype:
+                return cls.apply(a, b)
+        elif type(b) is _pyfloat and a._array.dtype.kind == 'f':
+            return cls.apply(a, _scalar_array(b, a._array))
+    elif type(a) is _pyfloat and type(b) is Tensor and b._array.dtype.kind == 'f':
+        return cls.apply(_scalar_array(a, b._array), b)
     a, b = promote(a, b, cls.__name__.lower())
     return cls.apply(a, b)
 
