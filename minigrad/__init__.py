@@ -24,10 +24,22 @@ from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broa
                   squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide,
                   unsqueeze, var, view, where)
 from .tensor import Size, Tensor
-from . import autograd
+from . import autograd, cuda
 
 bool = bool_
 
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+from . import linalg, nn, optim
+from .serialization import load, save
+from . import data, utils  # noqa: E402  (they build on the tensor layer above)
+
+
+def __getattr__(name):
+    # minigrad.d2l (the book's framework) is imported on first use only.
+    if name == 'd2l':
+        import importlib
+        return importlib.import_module('.d2l', __name__)
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")
