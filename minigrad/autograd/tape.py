@@ -27,8 +27,9 @@ from .function import saved_roles
 __all__ = ['tape', 'print_tape']
 
 # Attributes of every node, not per-op data kept for backward.
-_NODE_FIELDS = {'parents', 'saved_tensors', '_inputs', 'out_shape', 'out_dtype', 'epoch', '_out_index',
-                '_out_version', '_hooks', '_retained', '_freed', '_trace', '_non_differentiable'}
+_NODE_FIELDS = {'parents', 'needs_input_grad', 'saved_tensors', '_inputs', 'out_shape', 'out_dtype',
+                'epoch', '_out_index', '_out_version', '_hooks', '_retained', '_freed', '_trace',
+                '_non_differentiable'}
 
 
 def _topological(root):
