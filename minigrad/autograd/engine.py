@@ -219,8 +219,16 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             else:
                 in_grads = (None,) * len(parents)
             if not retain_graph:
-                node.saved_tensors = node._inputs = ()
-                node._freed = True
+                # Free the node: drop its saved arrays and ctx attributes (masks, indices), keeping
+                # what describes the graph (edges, output shape and dtype) and the user's hooks.
+                attrs = node.__dict__
+                kept = attrs['out_shape'], attrs['out_dtype'], attrs.get('_hooks'), attrs.get('_retained')
+                attrs.clear()
+                node.parents, node.out_shape, node.out_dtype, node._freed = parents, kept[0], kept[1], True
+                if kept[2] is not None:
+                    node._hooks = kept[2]
+                if kept[3] is not None:
+                    node._retained = kept[3]
             for parent, gi in zip(parents, in_grads):
                 if parent is None:
                     continue

@@ -17,9 +17,8 @@ of the inputs that need a gradient (constants and other arguments are not listed
 backward" lists what ``backward`` will read: the arrays saved with ``save_for_backward`` (an input,
 the output, or a constant) and the arrays kept as ``ctx`` attributes (masks, indices), with their
 bytes; an array saved by two ops counts once in the total. After ``backward()`` without
-``retain_graph`` the saved arrays are released and the row says ``freed``; ``ctx`` arrays live as
-long as the node and are listed as "still held". The walk uses an explicit stack, so a graph of any
-depth prints.
+``retain_graph`` everything a node kept for its backward is released and the row says ``freed``.
+The walk uses an explicit stack, so a graph of any depth prints.
 """
 from . import function as _function
 from .function import saved_roles
@@ -105,7 +104,7 @@ def _row(number, node, rows_of, kept):
     parts = [f"{what} {_describe(v)}" if hasattr(v, 'nbytes') else f"{what} {v!r}" for what, v in kept]
     saved = '; '.join(parts) if parts else '-'
     if node._freed:
-        saved = 'freed' + (f' (still held: {saved})' if parts else '')
+        saved = 'freed'  # the engine drops saved arrays and ctx attributes together
     return [str(number), node.name, f"{tuple(node.out_shape)} {node.out_dtype}", inputs, saved]
 
 
