@@ -97,7 +97,8 @@ def find(root=None):
                 return folder, report
             if present:
                 seen.append(f"{folder} has only {', '.join(present)}")
-        report.append(f"  - {base} ({why}): " + ('; '.join(seen) if seen else 'no Fashion-MNIST files'))
+        held = '; '.join(seen) if seen else 'no Fashion-MNIST files'
+        report.append(f"  - {os.path.abspath(base)} ({why}): {held}")
     return None, report
 
 
@@ -107,7 +108,7 @@ def _how_to_get_it(download_note):
             "  1. with internet access: `python -m minigrad.data.fashion_mnist --ensure` downloads the four "
             f"files (30 MB, SHA-256 verified) into {default_download_dir()}\n"
             "  2. on Debian/Ubuntu: `sudo apt-get install dataset-fashion-mnist` (puts them in "
-            f"{SYSTEM_DIR}; `make demo` does this by itself when run as root)\n"
+            f"{SYSTEM_DIR}; `make demo` does this by itself as root or with passwordless sudo)\n"
             "  3. copy the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
             "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz, from "
             "https://github.com/zalandoresearch/fashion-mnist) into a folder and set MINIGRAD_DATA to it "
