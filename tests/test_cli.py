@@ -70,7 +70,7 @@ def test_full_demo_on_a_tiny_dataset(monkeypatch, tmp_path, capsys):
     assert cli.main(['demo', '--epochs', '1', '--out', str(tmp_path / 'demo')]) == 0
     out = capsys.readouterr().out
     assert 'Part 1' in out and 'Part 2' in out and 'seconds per epoch' in out
-    assert 'Targets:' in out and '(target is for 10 epochs)' in out
+    assert 'Targets:' in out and '(the target is for 10 epochs)' in out and out.count('  ok') == 3
     assert sorted(os.listdir(tmp_path / 'demo')) == ['mlp_curves.png', 'mlp_history.json', 'mlp_weights.npz',
                                                      'progress_board.png']
 

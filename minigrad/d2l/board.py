@@ -15,6 +15,7 @@ import itertools
 import os
 import sys
 
+from ..utils.files import atomic_write
 from .hyper import HyperParameters
 
 Point = collections.namedtuple('Point', ['x', 'y'])
@@ -118,14 +119,7 @@ class ProgressBoard(HyperParameters):
 
 
 def save_figure(fig, path, dpi=120):
-    """Save a matplotlib figure as PNG through a temporary file renamed into place, so a crash never
-    leaves half a PNG under the real name; returns ``path``."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f'{path}.{os.getpid()}.tmp'
-    try:
-        fig.savefig(tmp, format='png', dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    """Save a matplotlib figure as a PNG, atomically (never half a PNG under the name); returns ``path``."""
+    with atomic_write(path) as f:
+        fig.savefig(f, format='png', dpi=dpi)
     return path

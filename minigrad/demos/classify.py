@@ -6,6 +6,7 @@ import time
 
 from .. import d2l, manual_seed, save
 from ..d2l.board import save_figure
+from ..utils.files import atomic_write
 
 
 def build_model(model, hidden, lr):
@@ -61,7 +62,5 @@ def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0,
 
 
 def _write_json(path, obj):
-    tmp = f'{path}.{os.getpid()}.tmp'
-    with open(tmp, 'w') as f:
+    with atomic_write(path, 'w') as f:
         json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
