@@ -51,13 +51,13 @@ def cmd_demo(args):
 
 
 def cmd_train(args):
-    out = _out_folder(args.out, f'train-{args.model}')
-    if args.model in ('linreg', 'linreg-scratch'):
+    if args.model == 'linreg':
         from .demos import linreg
         linreg.run(seed=args.seed, lr=args.lr if args.lr is not None else 0.03,
                    epochs=args.epochs if args.epochs is not None else 3, verbose=True)
         return 0
     from .demos import classify
+    out = _out_folder(args.out, f'train-{args.model}')
     history, paths = classify.run(out, model=args.model,
                                   epochs=args.epochs if args.epochs is not None else 10,
                                   lr=args.lr if args.lr is not None else 0.1, batch_size=args.batch_size,
@@ -114,12 +114,13 @@ def build_parser():
     demo.set_defaults(run=cmd_demo)
 
     train = sub.add_parser(
-        'train', help='train a model with the d2l Trainer', formatter_class=argparse.RawDescriptionHelpFormatter,
+        'train', help='train a model with the d2l Trainer',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Train a model with the book's framework and save its results.\n\n"
         "  mlp             the seed's MLP: flatten, --hidden ReLU units, 10 outputs (Fashion-MNIST)\n"
         "  softmax         softmax regression: one linear layer (Fashion-MNIST)\n"
         "  linreg          linear regression on synthetic data, three ways (from scratch, concise,\n"
-        "                  closed form); --lr and --epochs apply, the other options do not\n\n"
+        "                  closed form), printed; --lr, --epochs and --seed apply, nothing is saved\n\n"
         "Fashion-MNIST is found or downloaded as `minigrad data --help` explains. The output folder\n"
         "gets <model>_curves.png (loss and accuracy per epoch), <model>_weights.npz (the state dict,\n"
         "minigrad.load reads it), <model>_history.json and progress_board.png.")

@@ -94,7 +94,8 @@ def test_clip_gradients_scales_to_the_global_norm():
     model.bias.grad = minigrad.tensor([4.0])
     trainer = d2l.Trainer(max_epochs=1)
     trainer.clip_gradients(1.0, model)
-    assert numpy.allclose(model.weight.grad.numpy(), [[0.6, 0.0]]) and numpy.allclose(model.bias.grad.numpy(), [0.8])
+    assert numpy.allclose(model.weight.grad.numpy(), [[0.6, 0.0]])
+    assert numpy.allclose(model.bias.grad.numpy(), [0.8])
     trainer.clip_gradients(5.0, model)  # below the threshold: unchanged
     assert numpy.allclose(model.bias.grad.numpy(), [0.8])
 

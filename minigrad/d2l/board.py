@@ -33,7 +33,7 @@ def in_notebook():
     return ip is not None and 'IPKernelApp' in getattr(ip, 'config', {})
 
 
-def _to_float(value):
+def to_float(value):
     """A number from a Python/NumPy scalar, a 0-d array or a one-element tensor (on any device)."""
     if hasattr(value, 'item'):
         return float(value.item())
@@ -68,7 +68,7 @@ class ProgressBoard(HyperParameters):
         every_n = max(1, int(every_n))
         points = self.raw_points.setdefault(label, [])
         line = self.data.setdefault(label, [])
-        points.append(Point(_to_float(x), _to_float(y)))
+        points.append(Point(to_float(x), to_float(y)))
         if len(points) < every_n:
             return
         line.append(Point(sum(p.x for p in points) / len(points), sum(p.y for p in points) / len(points)))
@@ -111,7 +111,8 @@ class ProgressBoard(HyperParameters):
         display.clear_output(wait=True)
 
     def save(self, path=None):
-        """Write the figure as a PNG (atomically); returns the path (default ``runs/progress-board-N.png``)."""
+        """Write the figure as a PNG (atomically) to ``path``, else ``self.path``, else
+        ``runs/progress-board-N.png``; returns the path."""
         path = path or self.path
         if path is None:
             path = self.path = os.path.join('runs', f'progress-board-{next(self._count)}.png')

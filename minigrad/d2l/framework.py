@@ -13,7 +13,7 @@ from .. import backend, nn, optim
 from ..autograd.grad_mode import no_grad
 from ..data import DataLoader, TensorDataset
 from ..nn import functional as F
-from .board import ProgressBoard, _to_float
+from .board import ProgressBoard, to_float
 from .hyper import HyperParameters
 
 
@@ -58,7 +58,7 @@ class Module(nn.Module, HyperParameters):
         Trainer's epoch summary; ``n`` is how many examples the value averages over (our addition: it
         weights the epoch mean, so a last smaller batch counts for what it holds)."""
         assert hasattr(self, 'trainer'), 'Trainer is not inited'
-        value = _to_float(value)
+        value = to_float(value)
         name = ('train_' if train else 'val_') + key
         record = getattr(self.trainer, 'record', None)
         if record is not None:
@@ -259,7 +259,7 @@ class Trainer(HyperParameters):
     def clip_gradients(self, grad_clip_val, model):
         """Scale all gradients by ``grad_clip_val / norm`` when their global L2 norm exceeds it."""
         params = [p for p in model.parameters() if p.requires_grad and p.grad is not None]
-        norm = math.sqrt(sum(_to_float((p.grad * p.grad).sum()) for p in params))
+        norm = math.sqrt(sum(to_float((p.grad * p.grad).sum()) for p in params))
         if norm > grad_clip_val:
             for p in params:
                 p.grad *= grad_clip_val / norm
