@@ -122,11 +122,11 @@ def test_classifier_accuracy_and_loss():
 
 def test_devices():
     assert d2l.cpu() == 'cpu' and d2l.gpu(1) == 'cuda:1'
-    assert d2l.num_gpus() == minigrad.backend.cuda_device_count()
+    assert d2l.num_gpus() == minigrad.cuda.device_count()
     assert d2l.try_gpu() in ('cpu', 'cuda:0')
 
 
-@pytest.mark.skipif(minigrad.backend.cuda_is_available(), reason='checks the error without a GPU')
+@pytest.mark.skipif(minigrad.cuda.is_available(), reason='checks the error without a GPU')
 def test_num_gpus_without_a_gpu_says_what_to_do():
     with pytest.raises(RuntimeError, match='num_gpus=0'):
         d2l.Trainer(max_epochs=1, num_gpus=1)

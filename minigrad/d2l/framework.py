@@ -9,7 +9,7 @@ import math
 import sys
 import time
 
-from .. import backend, nn, optim
+from .. import backend, cuda, nn, optim
 from ..autograd.grad_mode import no_grad
 from ..data import DataLoader, TensorDataset
 from ..nn import functional as F
@@ -29,7 +29,7 @@ def gpu(i=0):
 
 def num_gpus():
     """How many CUDA devices CuPy can use (0 without CuPy or a GPU)."""
-    return backend.cuda_device_count()
+    return cuda.device_count()
 
 
 def try_gpu(i=0):
@@ -179,10 +179,10 @@ class Trainer(HyperParameters):
 
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, verbose=True, progress=None):
         self.save_hyperparameters()
-        self.gpus = [gpu(i) for i in range(min(num_gpus, backend.cuda_device_count()))]
+        self.gpus = [gpu(i) for i in range(min(num_gpus, cuda.device_count()))]
         if num_gpus and not self.gpus:
             raise RuntimeError(f"Trainer(num_gpus={num_gpus}): no CUDA device is usable "
-                               f"({backend.cuda_unavailable_reason()}); use num_gpus=0 to train on the CPU")
+                               f"({cuda.unavailable_reason()}); use num_gpus=0 to train on the CPU")
 
     def prepare_data(self, data):
         self.train_dataloader = data.train_dataloader()
