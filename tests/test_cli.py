@@ -120,4 +120,4 @@ def test_python_dash_m_minigrad():
 def test_train_linreg_prints_epochs_and_the_three_fits(capsys):
     assert cli.main(['train', '--model', 'linreg', '--epochs', '2', '--lr', '0.05']) == 0
     out = capsys.readouterr().out
-    assert out.count('epoch 2/2') == 2 and 'lr 0.05, 2 epochs' in out and 'closed form' in out
+    assert out.count('epoch 2/2') == 2 and 'lr 0.05, epochs 2' in out and 'closed form' in out
