@@ -1,6 +1,7 @@
 """ProgressBoard: the book's live plot of training curves, made safe outside notebooks.
 
-In a Jupyter notebook it redraws the figure in place (IPython display), as the book's does. Anywhere
+In a Jupyter notebook it redraws the figure in place (one IPython display, updated), as the book's
+does, without clearing the cell's other output. Anywhere
 else (scripts, terminals, CI, headless machines) it never shows a figure, never prints a figure's repr
 or terminal escape codes: each point it would have drawn is printed as one plain line, and
 :meth:`ProgressBoard.save` writes the figure as a PNG (``Trainer.fit`` calls it at the end).
@@ -62,6 +63,7 @@ class ProgressBoard(HyperParameters):
         self.raw_points = collections.OrderedDict()
         self.data = collections.OrderedDict()
         self.notebook = in_notebook()
+        self._handle = None  # the notebook display this board updates
 
     def draw(self, x, y, label, every_n=1):
         """Add the point (x, y) to the line ``label``; draw (or print) the mean of every ``every_n``."""
@@ -104,11 +106,16 @@ class ProgressBoard(HyperParameters):
         return fig
 
     def _show_in_notebook(self):
+        # One display, updated in place: unlike the book's clear_output, this keeps the cell's other
+        # output (the Trainer's line per epoch).
         from IPython import display
         buffer = io.BytesIO()
         self.figure().savefig(buffer, format='svg')
-        display.display(display.SVG(buffer.getvalue()))
-        display.clear_output(wait=True)
+        svg = display.SVG(buffer.getvalue())
+        if self._handle is None:
+            self._handle = display.display(svg, display_id=True)
+        else:
+            self._handle.update(svg)
 
     def save(self, path=None):
         """Write the figure as a PNG (atomically) to ``path``, else ``self.path``, else
