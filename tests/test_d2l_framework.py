@@ -156,3 +156,13 @@ def test_fashion_mnist_module_and_softmax_regression(monkeypatch, tmp_path, caps
     model = d2l.SoftmaxRegression(num_outputs=10, lr=0.1)
     history = d2l.Trainer(max_epochs=3, verbose=False).fit(model, data)
     assert history[-1]['val_acc'] > 0.5 and set(history[0]) >= {'train_loss', 'val_loss', 'val_acc'}
+
+
+def test_a_board_switched_off_writes_nothing_unless_given_a_path(tmp_path):
+    model = d2l.LinearRegressionScratch(2, lr=0.03)
+    model.board.display = False
+    d2l.Trainer(max_epochs=1, verbose=False).fit(model, _regression())
+    assert not (tmp_path / 'runs').exists()
+    model.board.path = str(tmp_path / 'board.png')
+    d2l.Trainer(max_epochs=1, verbose=False).fit(model, _regression())
+    assert (tmp_path / 'board.png').exists()

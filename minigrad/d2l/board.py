@@ -51,8 +51,9 @@ class ProgressBoard(HyperParameters):
     >>> board.data['square']
     [Point(x=0.5, y=0.5), Point(x=2.5, y=6.5)]
 
-    ``display=False`` records without printing or drawing (``save`` still writes the PNG);
-    ``path`` is where ``save()`` writes when given no path (default ``runs/progress-board-N.png``).
+    ``display=False`` records without printing or drawing (``save`` still writes the PNG, and
+    ``Trainer.fit`` calls it only when ``path`` is set); ``path`` is where ``save()`` writes when given
+    no path (default ``runs/progress-board-N.png``).
     """
     _count = itertools.count(1)
 

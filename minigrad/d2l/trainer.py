@@ -100,8 +100,9 @@ class Trainer(HyperParameters):
         self.model = model
 
     def fit(self, model, data):
-        """Train for ``max_epochs``; returns the :class:`History` and saves the board's plot when it
-        is not shown live (outside notebooks)."""
+        """Train for ``max_epochs``; returns the :class:`History`. Outside notebooks the board's plot
+        is saved as a PNG (``board.path``, default ``runs/progress-board-N.png``) unless the board
+        has ``display=False`` and no ``path``."""
         self.prepare_data(data)
         self.prepare_model(model)
         self.optim = model.configure_optimizers()
@@ -120,7 +121,10 @@ class Trainer(HyperParameters):
             if self.verbose:
                 print(format_epoch(row, self.max_epochs), flush=True)
         board = getattr(model, 'board', None)
-        if isinstance(board, ProgressBoard) and board.data and not board.notebook:
+        # Outside notebooks the board's figure is saved as a PNG, unless it was switched off
+        # (display=False) and given no path.
+        if isinstance(board, ProgressBoard) and board.data and not board.notebook and \
+                (board.display or board.path):
             path = board.save()
             if self.verbose and board.display:
                 print(f'progress board saved to {path}')
