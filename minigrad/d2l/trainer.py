@@ -78,6 +78,7 @@ class Trainer(HyperParameters):
 
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, verbose=True, progress=None):
         self.save_hyperparameters()
+        self._sums = {}  # name -> (weighted sum, examples) of this epoch's plotted values
         self.gpus = [gpu(i) for i in range(min(num_gpus, cuda.device_count()))]
         if num_gpus and not self.gpus:
             raise RuntimeError(f"Trainer(num_gpus={num_gpus}): no CUDA device is usable "
