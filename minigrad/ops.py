@@ -503,11 +503,13 @@ def _arg_extreme(op, input, dim, keepdim, largest):
     return constant(xp.asarray(out, dtype=backend.int64))
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    dim, keepdim = _reduction_args('argmax', dim, keepdim, axis, keepdims)
     return _arg_extreme('argmax', input, dim, keepdim, True)
 
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    dim, keepdim = _reduction_args('argmin', dim, keepdim, axis, keepdims)
     return _arg_extreme('argmin', input, dim, keepdim, False)
 
 
