@@ -97,13 +97,24 @@ def test_default_path_goes_under_runs(tmp_path, monkeypatch):
     assert path.startswith('runs' + os.sep) and os.path.exists(tmp_path / path)
 
 
-def test_notebook_mode_displays_svg_and_clears(monkeypatch):
+def test_notebook_mode_updates_one_display_in_place(monkeypatch):
     pytest.importorskip('IPython')
     from IPython import display
-    shown = []
-    monkeypatch.setattr(display, 'display', lambda obj: shown.append(obj))
-    monkeypatch.setattr(display, 'clear_output', lambda wait=False: shown.append('clear'))
+    shown, updates = [], []
+
+    class Handle:
+        def update(self, obj):
+            updates.append(obj)
+
+    def fake_display(obj, display_id=False):
+        shown.append(obj)
+        return Handle() if display_id else None
+
+    monkeypatch.setattr(display, 'display', fake_display)
+    monkeypatch.setattr(display, 'clear_output', lambda wait=False: pytest.fail('clear_output called'))
     board = ProgressBoard('epoch')
     board.notebook = True
     board.draw(1, 2, 'loss')
-    assert isinstance(shown[0], display.SVG) and shown[1] == 'clear'
+    board.draw(2, 1, 'loss')
+    assert len(shown) == 1 and isinstance(shown[0], display.SVG)
+    assert len(updates) == 1 and isinstance(updates[0], display.SVG)
