@@ -21,6 +21,16 @@ def _float_dtype(dtype):
     return backend.as_dtype(dtype) if dtype is not None else backend.get_default_dtype()
 
 
+def _size_arg(sizes, size, op):
+    """The size given as arguments, ``f(2, 3)`` or ``f((2, 3))``, or as PyTorch's keyword
+    ``f(size=(2, 3))`` (which the book's code uses) -> a tuple of ints."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{op}: give the size either as arguments or as size=, not both")
+        sizes = (size,)
+    return _sizes(sizes, op)
+
+
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (scalar, nested list, NumPy/CuPy array, Tensor)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
@@ -39,19 +49,19 @@ def from_numpy(array):
     return _finish(backend.asarray(array), False)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     xp = backend.module_for(device)
-    return _finish(xp.zeros(_sizes(size, 'zeros'), dtype=_float_dtype(dtype)), requires_grad)
+    return _finish(xp.zeros(_size_arg(sizes, size, 'zeros'), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     xp = backend.module_for(device)
-    return _finish(xp.ones(_sizes(size, 'ones'), dtype=_float_dtype(dtype)), requires_grad)
+    return _finish(xp.ones(_size_arg(sizes, size, 'ones'), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     xp = backend.module_for(device)
-    return _finish(xp.empty(_sizes(size, 'empty'), dtype=_float_dtype(dtype)), requires_grad)
+    return _finish(xp.empty(_size_arg(sizes, size, 'empty'), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -62,15 +72,15 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
                    requires_grad)
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
-    array = backend.random_uniform(_sizes(size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device)
+    array = backend.random_uniform(_size_arg(sizes, size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device)
     return _finish(array, requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
-    array = backend.random_normal(_sizes(size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device)
+    array = backend.random_normal(_size_arg(sizes, size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device)
     return _finish(array, requires_grad)
 
 
