@@ -56,13 +56,18 @@ def graph(output, names=None):
                 stack.append((parent, False))
 
     number = {id(node): i for i, node in enumerate(order)}
-    nodes, edges, level = [], [], {}
+    edges, level, first_use = [], {}, {}
     for node in order:
         inputs = _inputs_of(node)
         level[id(node)] = 1 + max((level[id(p)] for p in inputs), default=-1)
         edges += [(number[id(p)], number[id(node)]) for p in inputs]
+        for p in inputs:
+            first_use[id(p)] = min(first_use.get(id(p), level[id(node)]), level[id(node)])
+    nodes = []
+    for node in order:
         if isinstance(node, Tensor):
             kind, shape, dtype, title = 'leaf', node.shape, node.dtype, given.get(id(node), 'leaf')
+            level[id(node)] = first_use.get(id(node), 1) - 1  # just left of its first consumer
         else:
             name = given.get(id(node))
             kind, shape, dtype = 'op', node.out_shape, node.out_dtype
@@ -96,7 +101,7 @@ def to_dot(output, names=None):
 
 
 def draw(output, names=None, ax=None):
-    """Draw the graph with matplotlib, inputs on the left: leaves as blue ellipses, ops as orange boxes,
+    """Draw the graph with matplotlib, inputs on the left: leaves in rounded blue boxes, ops in orange ones,
     one column per level. Returns the Axes (a new figure's unless ``ax`` is given)."""
     nodes, edges = graph(output, names)
     columns = {}
@@ -110,14 +115,15 @@ def draw(output, names=None, ax=None):
         from matplotlib import pyplot as plt
         height = max(len(ids) for ids in columns.values())
         _, ax = plt.subplots(figsize=(2.2 * len(columns) + 0.5, 1.1 * height + 0.6))
-    for a, b in edges:
-        ax.annotate('', xy=where[b], xytext=where[a],
-                    arrowprops=dict(arrowstyle='->', color='0.4', shrinkA=28, shrinkB=28))
+    boxes = {}
     for n in nodes:
         style = dict(boxstyle='round,pad=0.4', fc='#dbe9f6', ec='#4a7ab5') if n['kind'] == 'leaf' else \
             dict(boxstyle='square,pad=0.4', fc='#f6e7d8', ec='#c07a35')
-        ax.text(*where[n['id']], n['label'], ha='center', va='center', fontsize=8, family='monospace',
-                bbox=style)
+        boxes[n['id']] = ax.text(*where[n['id']], n['label'], ha='center', va='center', fontsize=8,
+                                 family='monospace', bbox=style).get_bbox_patch()
+    for a, b in edges:  # from the right edge of the input's box to the left edge of the consumer's
+        ax.annotate('', xy=(0, 0.5), xycoords=boxes[b], xytext=(1, 0.5), textcoords=boxes[a],
+                    arrowprops=dict(arrowstyle='->', color='0.4'))
     ax.set_xlim(-0.6, max(columns) + 0.6)
     rows = max(len(ids) for ids in columns.values())
     ax.set_ylim(-rows / 2 - 0.2, rows / 2 + 0.2)
