@@ -26,8 +26,9 @@ def graph(output, names=None):
     """The nodes and edges of the graph that produced ``output``.
 
     Returns ``(nodes, edges)``: ``nodes`` is a list of dicts (``id``, ``label``, ``kind`` -- ``'leaf'``
-    or ``'op'`` -- and ``level``, the length of the longest path from a leaf) in topological order,
-    inputs first; ``edges`` is a list of ``(from_id, to_id)``. ``names`` maps names to tensors; a named
+    or ``'op'`` -- and ``level``: for an op the length of the longest path to it from a leaf, for a leaf
+    one less than the level of its first consumer) in topological order, inputs first; ``edges`` is a
+    list of ``(from_id, to_id)``. ``names`` maps names to tensors; a named
     leaf is labelled with its name, a named result is added to the label of the op that produced it.
     """
     Tensor = _function.Tensor
