@@ -54,7 +54,7 @@ def constant(array):
 def _scalar_of(x):
     """Python scalars pass through; 0-d arrays and NumPy scalars become Python scalars (so that, as in
     PyTorch, ``float32_tensor * numpy.float64(2)`` stays float32)."""
-    if isinstance(x, _SCALARS):
+    if type(x) in _SCALARS:  # exactly: numpy.float64 subclasses float but is not a weak scalar
         return x
     if getattr(x, 'ndim', None) == 0 and not isinstance(x, _fn.Tensor):
         return x.item()
@@ -67,8 +67,7 @@ def _cast_array_operand(x, dtype):
 
 def _check_devices(op, a, b):
     if backend.device_of(a._array) != backend.device_of(b._array):
-        raise RuntimeError(f"{op}: expected all tensors on the same device, got {a.device} and {b.device}; "
-                           f"move one with .to('{a.device}') or .to('{b.device}')")
+        raise backend.mixed_devices_error(op, a.device, b.device)
 
 
 def promote(a, b, op='op'):
@@ -100,9 +99,36 @@ def promote(a, b, op='op'):
     return cast(a, want), _cast_array_operand(b, want)
 
 
+_scalar_arrays = {}
+
+
+def _scalar_array(value, like):
+    """A Python float as a cached read-only 0-d array of ``like``'s dtype (CPU only). NumPy works out a
+    Python scalar's dtype on every call, which costs about as much as a small multiply; a 0-d array of
+    the tensor's own dtype gives the same result without it, in forward and again in backward."""
+    if type(like) is not backend.ndarray or value != value or value == 0:  # NaN; keep the sign of 0
+        return value
+    key = (value, like.dtype)
+    array = _scalar_arrays.get(key)
+    if array is None:
+        if len(_scalar_arrays) > 4096:
+            _scalar_arrays.clear()
+        array = backend.as_array(value, dtype=like.dtype)
+        array.flags.writeable = False
+        _scalar_arrays[key] = array
+    return array
+
+
 def _binary(cls, a, b):
-    if type(a) is Tensor and type(b) is Tensor and a._array.dtype is b._array.dtype:
-        return cls.apply(a, b)  # the common case, kept short: no promotion needed
+    # The common cases first, kept short: two tensors of one dtype, or a floating tensor and a float.
+    if type(a) is Tensor:
+        if type(b) is Tensor:
+            if a._array.dtype is b._array.dtype:
+                return cls.apply(a, b)
+        elif type(b) is _pyfloat and a._array.dtype.kind == 'f':
+            return cls.apply(a, _scalar_array(b, a._array))
+    elif type(a) is _pyfloat and type(b) is Tensor and b._array.dtype.kind == 'f':
+        return cls.apply(_scalar_array(a, b._array), b)
     a, b = promote(a, b, cls.__name__.lower())
     return cls.apply(a, b)
 
@@ -340,8 +366,10 @@ def _dims(dim, ndim, op):
         return None
     if isinstance(dim, (list, tuple)):
         axes = tuple(sorted({_dim(d, ndim, op) for d in dim}))
-        return axes if axes else None
-    return _dim(dim, ndim, op)
+        axes = axes if axes else None
+    else:
+        axes = _dim(dim, ndim, op)
+    return None if ndim == 0 else axes  # a 0-d tensor takes dim 0 or -1 (as PyTorch): reduce it all
 
 
 def _dim(d, ndim, op, extra=0):
@@ -707,16 +735,18 @@ def _index_part(part, device):
             raise IndexError("tensors used as indices must be integer or bool tensors, got "
                              f"{part.dtype}; convert with .long()")
         return backend.to_device(arr, device)
+    if getattr(part, 'ndim', 0):  # a NumPy index array indexing a CUDA tensor: the backward
+        return backend.to_device(part, device)  # scatter-adds with it, on the device
     return part
 
 
 def normalise_index(index, device):
-    """Turn Tensors inside an index into arrays on ``device``."""
+    """Turn Tensors and arrays inside an index into arrays on ``device``."""
     Tensor = _fn.Tensor
-    if isinstance(index, Tensor):
+    if isinstance(index, Tensor) or getattr(index, 'ndim', 0):
         return _index_part(index, device)
     if type(index) is tuple:
-        if any(isinstance(p, Tensor) for p in index):
+        if any(isinstance(p, Tensor) or getattr(p, 'ndim', 0) for p in index):
             return tuple(_index_part(p, device) for p in index)
     return index
 

@@ -113,12 +113,12 @@ class Amin(Amax):
 
 class TakeAlongDim(Function):
     """Values at ``indices`` along ``axis`` (the values of ``max(dim)``/``min(dim)``); the gradient goes
-    to those positions only."""
+    to those positions only. ``indices`` lacks ``axis``, as ``argmax(axis=axis)`` returns it."""
 
     @staticmethod
     def forward(ctx, x, indices, axis, keepdims):
         xp = array_module(x)
-        kept = xp.expand_dims(indices, axis) if not keepdims else indices
+        kept = xp.expand_dims(indices, axis)
         ctx.kept_indices, ctx.in_shape, ctx.axis, ctx.keepdims, ctx.dtype = kept, x.shape, axis, keepdims, x.dtype
         out = xp.take_along_axis(x, kept, axis=axis)
         return out if keepdims else out.squeeze(axis)
