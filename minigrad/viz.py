@@ -15,9 +15,11 @@
 The graph is what ``backward()`` walks: the op nodes (a tensor's ``grad_fn``) and the leaf tensors that
 require grad. Constants (tensors that do not require grad, Python numbers) are not nodes, as in the
 engine. Arrows go from an input to the op that uses it, in the direction of the forward pass. The walk
-uses an explicit stack (no recursion), so a graph of any depth can be listed.
+is the tape's (:mod:`minigrad.autograd.tape`, the same graph as text): an explicit stack, no recursion,
+so a graph of any depth can be listed.
 """
 from .autograd import function as _function
+from .autograd.tape import _topological
 
 __all__ = ['graph', 'to_dot', 'draw']
 
@@ -42,19 +44,7 @@ def graph(output, names=None):
     for name, t in (names or {}).items():
         given[id(t._ctx if t._ctx is not None else t)] = name
 
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:  # depth-first, each node emitted after all of its inputs
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for parent in _inputs_of(node):
-            if id(parent) not in seen:
-                stack.append((parent, False))
+    order = _topological(root)  # each node after all of its inputs, iteratively
 
     number = {id(node): i for i, node in enumerate(order)}
     edges, level, first_use = [], {}, {}
