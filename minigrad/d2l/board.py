@@ -1,7 +1,7 @@
 """ProgressBoard: the book's live plot of training curves, made safe outside notebooks.
 
-In a Jupyter notebook it redraws the figure in place (one IPython display, updated), as the book's
-does, without clearing the cell's other output. Anywhere
+In a Jupyter notebook it redraws the figure in place (an IPython display handle updated at each point,
+so lines printed meanwhile, such as the Trainer's epoch lines, neither erase it nor are erased). Anywhere
 else (scripts, terminals, CI, headless machines) it never shows a figure, never prints a figure's repr
 or terminal escape codes: each point it would have drawn is printed as one plain line, and
 :meth:`ProgressBoard.save` writes the figure as a PNG (``Trainer.fit`` calls it at the end).
@@ -64,7 +64,7 @@ class ProgressBoard(HyperParameters):
         self.raw_points = collections.OrderedDict()
         self.data = collections.OrderedDict()
         self.notebook = in_notebook()
-        self._handle = None  # the notebook display this board updates
+        self._handle = None  # the notebook display this board redraws in place
 
     def draw(self, x, y, label, every_n=1):
         """Add the point (x, y) to the line ``label``; draw (or print) the mean of every ``every_n``."""
@@ -112,11 +112,13 @@ class ProgressBoard(HyperParameters):
         from IPython import display
         buffer = io.BytesIO()
         self.figure().savefig(buffer, format='svg')
-        svg = display.SVG(buffer.getvalue())
+        image = display.SVG(buffer.getvalue())
+        # Update one display in place: the book's display + clear_output(wait=True) cleared the cell's
+        # whole output at the next print, so the Trainer's epoch lines erased the figure.
         if self._handle is None:
-            self._handle = display.display(svg, display_id=True)
+            self._handle = display.display(image, display_id=True)
         else:
-            self._handle.update(svg)
+            self._handle.update(image)
 
     def save(self, path=None):
         """Write the figure as a PNG (atomically) to ``path``, else ``self.path``, else
