@@ -119,7 +119,7 @@ def _compare_one(i, t, g, projected_value, eps, atol, rtol):
     first = tuple(int(j) for j in numpy.argwhere(bad)[0]) if shape else ()
     return (f"gradcheck: the gradient of input {i} (shape {shape}) disagrees with finite differences "
             f"at {int(bad.sum())} of {bad.size} elements; at index {first} the analytical value is "
-            f"{analytic[first]!r} but finite differences give {numeric[first]!r} "
+            f"{float(analytic[first])!r} but finite differences give {float(numeric[first])!r} "
             f"(atol={atol}, rtol={rtol}; values are of sum(output * v) for a fixed random v)")
 
 

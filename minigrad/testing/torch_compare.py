@@ -45,8 +45,8 @@ def _check_close(what, got, expected, atol, rtol):
     if bad.any():
         where = tuple(int(j) for j in numpy.argwhere(bad)[0]) if bad.ndim else ()
         raise AssertionError(f"compare_with_torch: {what} differ at {int(bad.sum())} of {bad.size} "
-                             f"elements; at index {where} minigrad gives {got[where]!r}, torch gives "
-                             f"{expected[where]!r} (atol={atol}, rtol={rtol})")
+                             f"elements; at index {where} minigrad gives {got[where].item()!r}, torch gives "
+                             f"{expected[where].item()!r} (atol={atol}, rtol={rtol})")
 
 
 def compare_with_torch(minigrad_fn, torch_fn, *inputs, atol=1e-7, rtol=1e-6, backward=True, seed=0):
