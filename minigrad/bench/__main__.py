@@ -1,0 +1,4 @@
+"""``python -m minigrad.bench <name> [options]``."""
+from . import main
+
+main()

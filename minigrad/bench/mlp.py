@@ -1,0 +1,226 @@
+"""One SGD step of the MLP 784-256-10 (ReLU, mean cross-entropy, float32) in each library.
+
+Every builder takes the same starting weights and batch (:func:`make_problem`) and returns a function
+``step(X, y)`` that runs forward, backward and the SGD update ``p -= lr * grad``, and returns the loss as
+a Python float only when asked (``step(X, y, want_loss=True)``), so that no library pays for a device
+sync or a conversion the others skip. ``prepare(X, y)`` converts a NumPy batch into the library's types
+(outside the timed region in ``peers``; inside the epoch, as real training would).
+
+The hand-written NumPy step is the floor: the same arithmetic with no graph, no Tensor objects, and
+in-place updates. ``gemms_only`` runs just its five matrix products, to show how much of a step is GEMM.
+"""
+from .common import Skipped, optional_import, xp
+
+SIZES = (784, 256, 10)
+LR = 0.1
+
+
+def make_problem(batch=256, sizes=SIZES, seed=0):
+    """Starting weights in PyTorch's layout and default init (``W`` is (out, in), uniform in
+    ±1/sqrt(in)), and one batch ``(X, y)`` of float32 inputs and int64 labels."""
+    rng = xp.random.default_rng(seed)
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        bound = 1.0 / fan_in ** 0.5
+        params.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(xp.float32))
+        params.append(rng.uniform(-bound, bound, fan_out).astype(xp.float32))
+    X = rng.random((batch, sizes[0]), dtype=xp.float32)
+    y = rng.integers(0, sizes[-1], batch).astype(xp.int64)
+    return params, X, y
+
+
+def cross_entropy(logits, target):
+    """Mean cross-entropy of minigrad ``logits`` (N, C) and integer ``target`` (N,): ``nn.functional``'s
+    when minigrad has it, else written with core ops (log_softmax, advanced indexing, mean)."""
+    global _cross_entropy
+    if _cross_entropy is None:
+        _cross_entropy = _find_cross_entropy()
+    return _cross_entropy(logits, target)
+
+
+_cross_entropy = None
+
+
+def _find_cross_entropy():
+    """Looked up once: a failed import on every call would cost more than the loss itself."""
+    import minigrad
+    try:
+        from minigrad.nn import functional as F
+        return F.cross_entropy
+    except (ImportError, AttributeError):
+        def core_ops(logits, target):
+            rows = minigrad.arange(logits.shape[0])
+            return -minigrad.log_softmax(logits, dim=1)[rows, target].mean()
+        return core_ops
+
+
+# ------------------------------------------------------------------------------------- the floor
+def numpy_step(params):
+    """The hand-written NumPy forward/backward: the floor every autodiff library is measured against."""
+    W1, b1, W2, b2 = [p.copy() for p in params]
+
+    def step(X, y, want_loss=False):
+        n = X.shape[0]
+        h = X @ W1.T
+        h += b1
+        xp.maximum(h, 0, out=h)
+        z = h @ W2.T
+        z += b2
+        z -= z.max(axis=1, keepdims=True)
+        xp.exp(z, out=z)
+        total = z.sum(axis=1, keepdims=True)
+        loss = float(xp.mean(xp.log(total[:, 0]) - xp.log(z[xp.arange(n), y]))) if want_loss else None
+        z /= total                      # softmax probabilities
+        z[xp.arange(n), y] -= 1
+        z *= 1.0 / n                    # dLoss/dlogits
+        gW2 = z.T @ h
+        gb2 = z.sum(axis=0)
+        dh = z @ W2
+        dh *= h > 0                     # relu'
+        gW1 = dh.T @ X
+        gb1 = dh.sum(axis=0)
+        for p, g in ((W1, gW1), (b1, gb1), (W2, gW2), (b2, gb2)):
+            g *= LR
+            p -= g
+        return loss
+
+    return step, lambda X, y: (X, y)
+
+
+def gemms_only(params):
+    """Only the five GEMMs of the NumPy step (forward 2, backward 3): the part no library can skip."""
+    W1, _, W2, _ = params
+
+    def step(X, y, want_loss=False):
+        h = X @ W1.T
+        z = h @ W2.T
+        _ = z.T @ h
+        dh = z @ W2
+        _ = dh.T @ X
+
+    return step, lambda X, y: (X, y)
+
+
+# --------------------------------------------------------------------------------------- minigrad
+def minigrad_step(params):
+    """minigrad with core ops (``ops.linear``, ``relu``, cross-entropy) and a manual SGD update under
+    ``no_grad``: the engine's cost without the nn layer."""
+    import minigrad
+    from minigrad import ops
+    W1, b1, W2, b2 = [minigrad.tensor(p, requires_grad=True) for p in params]
+    weights = (W1, b1, W2, b2)
+
+    def step(X, y, want_loss=False):
+        h = ops.linear(X, W1, b1).relu()
+        loss = cross_entropy(ops.linear(h, W2, b2), y)
+        for p in weights:
+            p.grad = None
+        loss.backward()
+        with minigrad.no_grad():
+            for p in weights:
+                p -= LR * p.grad
+        return loss.item() if want_loss else None
+
+    return step, lambda X, y: (minigrad.from_numpy(X), minigrad.from_numpy(y))
+
+
+def minigrad_nn_step(params):
+    """minigrad the PyTorch way: ``nn.Sequential``, ``nn.CrossEntropyLoss``, ``optim.SGD``."""
+    import minigrad
+    try:
+        from minigrad import nn, optim
+    except ImportError as exc:
+        raise Skipped(f"minigrad.nn / minigrad.optim are not available in this build ({exc})") from None
+    model = nn.Sequential(nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]))
+    with minigrad.no_grad():
+        for p, value in zip(model.parameters(), params):
+            p.copy_(minigrad.from_numpy(value))
+    loss_fn = nn.CrossEntropyLoss()
+    opt = optim.SGD(model.parameters(), lr=LR)
+
+    def step(X, y, want_loss=False):
+        opt.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        opt.step()
+        return loss.item() if want_loss else None
+
+    return step, lambda X, y: (minigrad.from_numpy(X), minigrad.from_numpy(y))
+
+
+# ------------------------------------------------------------------------------------------ peers
+def torch_step(params):
+    """PyTorch CPU, the idiomatic way: ``nn.Sequential``, ``CrossEntropyLoss``, ``optim.SGD``."""
+    torch = optional_import('torch')
+    model = torch.nn.Sequential(torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(),
+                                torch.nn.Linear(SIZES[1], SIZES[2]))
+    with torch.no_grad():
+        for p, value in zip(model.parameters(), params):
+            p.copy_(torch.from_numpy(value))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+
+    def step(X, y, want_loss=False):
+        opt.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        opt.step()
+        return loss.item() if want_loss else None
+
+    return step, lambda X, y: (torch.from_numpy(X), torch.from_numpy(y))
+
+
+def mygrad_step(params):
+    """MyGrad: ``matmul``, ``relu``, ``softmax_crossentropy``; weights kept as (in, out) so no transpose
+    op is recorded; update on ``.data`` (MyGrad frees the graph after backward)."""
+    mg = optional_import('mygrad')
+    from mygrad.nnet.activations import relu
+    from mygrad.nnet.losses import softmax_crossentropy
+    W1, b1, W2, b2 = [mg.tensor(p.T.copy() if p.ndim == 2 else p.copy()) for p in params]
+    weights = (W1, b1, W2, b2)
+
+    def step(X, y, want_loss=False):
+        h = relu(mg.matmul(X, W1) + b1)
+        loss = softmax_crossentropy(mg.matmul(h, W2) + b2, y)
+        loss.backward()
+        for p in weights:
+            p.data -= LR * p.grad
+        return float(loss.item()) if want_loss else None
+
+    return step, lambda X, y: (X, y)
+
+
+def autograd_step(params):
+    """HIPS autograd: ``grad`` of a pure function of the parameters, updated in place."""
+    ag = optional_import('autograd')
+    anp = optional_import('autograd.numpy')
+    weights = [p.T.copy() if p.ndim == 2 else p.copy() for p in params]
+
+    def loss_fn(w, X, y):
+        W1, b1, W2, b2 = w
+        h = anp.maximum(anp.dot(X, W1) + b1, 0.0)
+        z = anp.dot(h, W2) + b2
+        z = z - anp.max(z, axis=1, keepdims=True)
+        return anp.mean(anp.log(anp.sum(anp.exp(z), axis=1)) - z[anp.arange(X.shape[0]), y])
+
+    grad_and_loss = ag.value_and_grad(loss_fn)
+
+    def step(X, y, want_loss=False):
+        loss, grads = grad_and_loss(weights, X, y)
+        for p, g in zip(weights, grads):
+            p -= LR * g
+        return float(loss) if want_loss else None
+
+    return step, lambda X, y: (X, y)
+
+
+#: name -> builder(params) -> (step, prepare). Order is the order of the tables.
+BUILDERS = {
+    'numpy (floor)': numpy_step,
+    'numpy GEMMs only': gemms_only,
+    'minigrad': minigrad_step,
+    'minigrad nn': minigrad_nn_step,
+    'torch': torch_step,
+    'mygrad': mygrad_step,
+    'autograd': autograd_step,
+}
