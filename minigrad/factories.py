@@ -11,7 +11,7 @@ def _finish(array, requires_grad):
     t._ctx = None
     t._requires_grad = False
     t.grad = None
-    t._version = [0]
+    t._version = None
     if requires_grad:
         t.requires_grad = True
     return t

@@ -15,9 +15,10 @@ from .functions.elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp,
                                     Mul, Neg, Pow, PowScalar, RPowScalar, Sin, Sqrt, Sub, Where)
 from .functions.linalg import Linear, Matmul
 from .functions.reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
-from .functions.shape import Cat, Expand, GetItem, Permute, Reshape, Stack, ToDevice
+from .functions.shape import Cat, Expand, GetItem, Permute, Reshape, Stack, ToDevice, is_basic_index
 
 _pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
+Tensor = None  # the Tensor class, registered by minigrad.tensor (this module sits below it)
 _SCALARS = (_pyint, _pyfloat, _pybool)
 
 max_result = collections.namedtuple('max', ['values', 'indices'])
@@ -45,7 +46,7 @@ def constant(array):
     t._ctx = None
     t._requires_grad = False
     t.grad = None
-    t._version = [0]
+    t._version = None
     return t
 
 
@@ -85,8 +86,10 @@ def promote(a, b, op='op'):
     if not a_t:
         b, a = promote(b, a, op)
         return a, b
-    b = _scalar_of(b)
     da = a._array.dtype
+    if type(b) is _pyfloat and da.kind == 'f':  # NumPy already keeps the tensor's dtype
+        return a, b
+    b = _scalar_of(b)
     if isinstance(b, _SCALARS):
         if da.kind in 'biu' and (isinstance(b, _pyfloat) or (da.kind == 'b' and not isinstance(b, _pybool))):
             a = cast(a, backend.result_dtype(a._array, b))
@@ -98,11 +101,8 @@ def promote(a, b, op='op'):
 
 
 def _binary(cls, a, b):
-    Tensor = _fn.Tensor
-    if type(a) is Tensor and type(b) is Tensor:
-        if a._array.dtype is not b._array.dtype or type(a._array) is not type(b._array):
-            a, b = promote(a, b, cls.__name__.lower())
-        return cls.apply(a, b)
+    if type(a) is Tensor and type(b) is Tensor and a._array.dtype is b._array.dtype:
+        return cls.apply(a, b)  # the common case, kept short: no promotion needed
     a, b = promote(a, b, cls.__name__.lower())
     return cls.apply(a, b)
 
@@ -515,6 +515,16 @@ def log_softmax(input, dim=None, *, dtype=None, axis=None):
 
 
 # --------------------------------------------------------------------------------------- shape ops
+def _view(result, source):
+    """A result sharing memory with ``source`` shares its version cell, so that an in-place change made
+    through either one is seen by the nodes that saved the other (PyTorch's rule for views)."""
+    if result._array.base is not None and result is not source:
+        if source._version is None:
+            source._version = [0]
+        result._version = source._version
+    return result
+
+
 def _sizes(args, op):
     """Sizes given as ``f(2, 3)`` or ``f((2, 3))`` (or a Size/list) -> a tuple of ints."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
@@ -531,7 +541,7 @@ def reshape(input, *shape):
     if shape == input._array.shape:
         return input if not input.requires_grad else Reshape.apply(input, shape)
     try:
-        return Reshape.apply(input, shape)
+        return _view(Reshape.apply(input, shape), input)
     except ValueError:
         raise RuntimeError(f"reshape: shape {shape} is invalid for a tensor of shape {tuple(input.shape)} "
                            f"({input._array.size} elements)") from None
@@ -570,7 +580,7 @@ def permute(input, *dims):
     if sorted(axes) != list(range(input.ndim)):
         raise RuntimeError(f"permute: dims {dims} are not a permutation of the {input.ndim} dimensions "
                            f"of a tensor of shape {tuple(input.shape)}")
-    return Permute.apply(input, axes)
+    return _view(Permute.apply(input, axes), input)
 
 
 def transpose(input, dim0, dim1):
@@ -581,7 +591,7 @@ def transpose(input, dim0, dim1):
         return input
     axes = list(range(n))
     axes[a], axes[b] = axes[b], axes[a]
-    return Permute.apply(input, tuple(axes))
+    return _view(Permute.apply(input, tuple(axes)), input)
 
 
 swapaxes = swapdims = transpose
@@ -599,7 +609,7 @@ def unsqueeze(input, dim):
     input = as_tensor(input)
     d = _dim(dim, input.ndim, 'unsqueeze', extra=1)
     shape = input._array.shape
-    return Reshape.apply(input, shape[:d] + (1,) + shape[d:])
+    return _view(Reshape.apply(input, shape[:d] + (1,) + shape[d:]), input)
 
 
 def squeeze(input, dim=None):
@@ -611,7 +621,7 @@ def squeeze(input, dim=None):
         dims = _dims(dim, len(shape), 'squeeze')
         dims = (dims,) if isinstance(dims, _pyint) else dims or ()
         new = tuple(n for i, n in enumerate(shape) if not (i in dims and n == 1))
-    return input if new == shape else Reshape.apply(input, new)
+    return input if new == shape else _view(Reshape.apply(input, new), input)
 
 
 def expand(input, *sizes):
@@ -633,7 +643,7 @@ def expand(input, *sizes):
                                f"(only dimensions of size 1 can be expanded); shapes {shape} -> {sizes}")
         target.append(s)
     target = tuple(target)
-    return input if target == shape else Expand.apply(input, target)
+    return input if target == shape else _view(Expand.apply(input, target), input)
 
 
 def expand_as(input, other):
@@ -714,7 +724,8 @@ def normalise_index(index, device):
 def getitem(input, index):
     index = normalise_index(index, input.device)
     try:
-        return GetItem.apply(input, index)
+        out = GetItem.apply(input, index)
+        return _view(out, input) if is_basic_index(index) else out
     except IndexError as exc:
         raise IndexError(f"{exc} (indexing a tensor of shape {tuple(input.shape)} with {index!r})") from None
 

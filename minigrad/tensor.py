@@ -63,7 +63,7 @@ class Tensor:
         self._ctx = None
         self._requires_grad = False
         self.grad = None
-        self._version = [0]
+        self._version = None
         if requires_grad:
             self.requires_grad = True
 
@@ -132,8 +132,7 @@ class Tensor:
     @property
     def T(self):
         """The dimensions reversed (a transpose for a matrix)."""
-        return ops.Permute.apply(self, tuple(range(self._array.ndim))[::-1]) if self._array.ndim > 1 \
-            else self
+        return ops.permute(self, tuple(range(self._array.ndim))[::-1]) if self._array.ndim > 1 else self
 
     @property
     def mT(self):
@@ -267,6 +266,8 @@ class Tensor:
     def detach(self):
         """A tensor with the same values (shared memory and version counter), outside the graph."""
         t = ops.constant(self._array)
+        if self._version is None:
+            self._version = [0]
         t._version = self._version
         return t
 
@@ -366,7 +367,10 @@ class Tensor:
 
     def _bump_version(self):
         epoch.value += 1
-        self._version[0] = epoch.value
+        if self._version is None:
+            self._version = [epoch.value]
+        else:
+            self._version[0] = epoch.value
 
     def _inplace_arith(self, cls, op, other):
         if self._recording(other):
@@ -480,7 +484,7 @@ class Tensor:
         out._ctx = None
         out._requires_grad = self._requires_grad
         out.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
-        out._version = [0]
+        out._version = None
         memo[id(self)] = out
         return out
 
@@ -614,4 +618,4 @@ def _parse_to(args, kwargs):
     return device, dtype
 
 
-_function.Tensor = Tensor
+_function.Tensor = ops.Tensor = Tensor

@@ -24,7 +24,7 @@ def _wrap(array):
     t._ctx = None
     t._requires_grad = False
     t.grad = None
-    t._version = [0]
+    t._version = None
     return t
 
 
@@ -54,7 +54,8 @@ def _check_versions(node):
     changed = node._out_version is not None and node._out_version[0] > node.epoch
     if not changed:
         for role in saved_roles(node):
-            if role is not None and role >= 0 and node._inputs[role]._version[0] > node.epoch:
+            cell = None if role is None or role < 0 else node._inputs[role]._version
+            if cell is not None and cell[0] > node.epoch:
                 changed = True
                 break
     if changed:
@@ -74,6 +75,15 @@ def _check_finite(node, grads):
             where = f"\nThe forward call that created it:\n{node._trace}" if node._trace else ''
             raise RuntimeError(f"anomaly detected: {node.name} backward produced NaN or infinite values "
                                f"in the gradient of its input {i}.{where}")
+
+
+def _fit(grad, shape, dtype, create_graph):
+    """Sum a gradient back to its input's shape and cast it to its dtype (the one place for both)."""
+    if grad.shape != shape:
+        grad = unbroadcast(grad, shape)
+    if grad.dtype is not dtype and grad.dtype != dtype:
+        grad = grad.to(dtype) if create_graph else grad.astype(dtype)
+    return grad
 
 
 def _apply_hooks(hooks, grad, create_graph):
@@ -120,20 +130,19 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     Tensor = _function.Tensor
     captured = {}
 
-    # Sweep 1: count the edges into every node reachable from the roots. Nodes are dict keys by
-    # identity (Function instances and leaf Tensors hash by id).
+    # Sweep 1: count, for every node reachable from the roots, the edges that lead into it. Nodes are
+    # dict keys by identity (Function instances and leaf Tensors hash by id). Leaves need no count:
+    # they are accumulated at the end, when every gradient has arrived.
     deps = {}
     stack = []
     for node in roots:
-        if node not in deps:
+        if node not in deps and not isinstance(node, Tensor):
             deps[node] = 0
             stack.append(node)
     while stack:
         node = stack.pop()
-        if isinstance(node, Tensor):
-            continue
         for parent in node.parents:
-            if parent is None:
+            if parent is None or isinstance(parent, Tensor):
                 continue
             if parent in deps:
                 deps[parent] += 1
@@ -155,16 +164,6 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
         while ready:
             node = ready.pop()
             g = grads.pop(node, None)
-            if isinstance(node, Tensor):  # a leaf
-                if g is not None:
-                    hooks = getattr(node, '_hooks', None)
-                    if hooks:
-                        g = _apply_hooks(hooks, g, create_graph)
-                    if capture is not None and node in capture:
-                        captured[node] = g
-                    elif accumulate:
-                        _accumulate(node, g, create_graph, handed_out)
-                continue
             parents = node.parents
             if node._freed:
                 raise RuntimeError(
@@ -207,21 +206,33 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             for parent, gi in zip(parents, in_grads):
                 if parent is None:
                     continue
+                if isinstance(parent, Tensor):  # a leaf: its gradient is accumulated at the end
+                    if gi is not None:
+                        array = parent._array
+                        if gi.shape != array.shape or gi.dtype is not array.dtype:
+                            gi = _fit(gi, array.shape, array.dtype, create_graph)
+                        old = grads.get(parent)
+                        grads[parent] = gi if old is None else old + gi
+                    continue
                 if gi is not None:
-                    if isinstance(parent, Tensor):
-                        shape, dtype = parent._array.shape, parent._array.dtype
-                    else:
-                        shape, dtype = parent.out_shape, parent.out_dtype
-                    if gi.shape != shape:
-                        gi = unbroadcast(gi, shape)
-                    if gi.dtype is not dtype and gi.dtype != dtype:
-                        gi = gi.to(dtype) if create_graph else gi.astype(dtype)
+                    if gi.shape != parent.out_shape or gi.dtype is not parent.out_dtype:
+                        gi = _fit(gi, parent.out_shape, parent.out_dtype, create_graph)
                     old = grads.get(parent)
                     grads[parent] = gi if old is None else old + gi
                 remaining = deps[parent] - 1
                 deps[parent] = remaining
                 if remaining == 0:
                     ready.append(parent)
+
+        # Every gradient has arrived: hand the leaves theirs.
+        for leaf, g in grads.items():
+            hooks = getattr(leaf, '_hooks', None)
+            if hooks:
+                g = _apply_hooks(hooks, g, create_graph)
+            if capture is not None and leaf in capture:
+                captured[leaf] = g
+            elif accumulate:
+                _accumulate(leaf, g, create_graph, handed_out)
     finally:
         state.enabled = previous_mode
     return captured

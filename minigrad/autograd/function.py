@@ -34,7 +34,7 @@ Conventions that keep every op short:
   ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls ``xp``
   functions directly still gives correct first derivatives.
 """
-from ..backend import as_array, scalar_types
+from ..backend import as_array, device_of, scalar_types
 from .grad_mode import state
 
 # The Tensor class, registered by minigrad.tensor when it is imported (this layer sits below it).
@@ -42,8 +42,10 @@ Tensor = None
 
 
 class _Epoch:
-    """A global count of in-place modifications. A node remembers the count at its creation; a saved
-    array whose tensor was modified later (its version stamp is newer) makes backward raise."""
+    """A global count of in-place modifications. Each in-place change stamps the tensor's version cell
+    (``tensor._version``, a one-element list shared by views; None until first needed) with a new count;
+    a node remembers the count at its creation, so a saved tensor whose stamp is newer was changed after
+    it was saved, and backward raises."""
     value = 0
 
 
@@ -62,11 +64,7 @@ class Function:
     _retained = None
     _freed = False
     _trace = None
-
-    @property
-    def needs_input_grad(self):
-        """For each input of forward: whether it wants a gradient."""
-        return [p is not None for p in self.parents]
+    needs_input_grad = ()  # for each input of forward: whether it wants a gradient (set when recorded)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -97,31 +95,49 @@ class Function:
     def apply(cls, *args):
         """Run the op on Tensors (or constants) and, in grad mode, record it in the graph."""
         ctx = cls()
-        record = False
-        arrays = []
-        parents = []
-        for a in args:
+        # Split the arguments into arrays for forward and graph parents (the producing node, the leaf
+        # itself, or None). Unrolled for one and two arguments, which is almost every op: this is the
+        # hottest code in minigrad.
+        if len(args) == 2:
+            a, b = args
             if isinstance(a, Tensor):
-                arrays.append(a._array)
-                if a._requires_grad:
-                    record = True
-                    parents.append(a._ctx or a)
-                    continue
+                xa, pa = a._array, ((a._ctx or a) if a._requires_grad else None)
             else:
-                arrays.append(a)
-            parents.append(None)
+                xa, pa = a, None
+            if isinstance(b, Tensor):
+                xb, pb = b._array, ((b._ctx or b) if b._requires_grad else None)
+            else:
+                xb, pb = b, None
+            arrays, parents = (xa, xb), (pa, pb)
+            record = pa is not None or pb is not None
+        elif len(args) == 1:
+            a, = args
+            if isinstance(a, Tensor):
+                arrays, parents = (a._array,), (((a._ctx or a) if a._requires_grad else None),)
+            else:
+                arrays, parents = args, (None,)
+            record = parents[0] is not None
+        else:
+            arrays = tuple(a._array if isinstance(a, Tensor) else a for a in args)
+            parents = tuple(((a._ctx or a) if a._requires_grad else None) if isinstance(a, Tensor) else None
+                            for a in args)
+            record = any(p is not None for p in parents)
         try:
             out = cls.forward(ctx, *arrays)
         except ValueError as exc:
             raise _shape_error(cls, arrays, exc) from None
+        except TypeError as exc:
+            raise _device_error(cls, arrays, exc) from None
         if isinstance(out, scalar_types):  # NumPy returns scalars for 0-d results: keep arrays
             out = as_array(out)
         result = Tensor.__new__(Tensor)
         result._array = out
         result.grad = None
-        result._version = [0]
+        result._version = None
         if record and state.enabled and not ctx._non_differentiable:
             ctx.parents = parents
+            ctx.needs_input_grad = tuple(p is not None for p in parents) if len(parents) != 2 else \
+                (parents[0] is not None, parents[1] is not None)
             ctx.out_shape = out.shape
             ctx.out_dtype = out.dtype
             ctx.epoch = epoch.value
@@ -131,7 +147,7 @@ class Function:
                 for i, s in enumerate(saved):
                     if s is out:
                         ctx._out_index = i
-                        ctx._out_version = result._version
+                        ctx._out_version = result._version = [0]
                         break
             if state.anomaly:
                 import traceback
@@ -162,6 +178,16 @@ def _shape_error(cls, arrays, exc):
         return RuntimeError(f"{cls.__name__.lower()}: shapes {listed} cannot be broadcast together (each "
                             "dimension, aligned from the right, must be equal or 1); reshape or unsqueeze "
                             "an operand")
+    return exc
+
+
+def _device_error(cls, arrays, exc):
+    """Operands on two devices (NumPy and CuPy arrays) make the array library raise a TypeError."""
+    devices = {str(device_of(a)) for a in arrays if hasattr(a, 'shape')}
+    if len(devices) > 1:
+        listed = ' and '.join(sorted(devices))
+        return RuntimeError(f"{cls.__name__.lower()}: expected all tensors on the same device, got {listed}; "
+                            "move them to one device first with .to(device)")
     return exc
 
 
