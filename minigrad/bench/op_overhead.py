@@ -50,11 +50,15 @@ def measure_overhead(libs, n_ops=1000, size=4, repeat=7, flavours=FLAVOURS):
 
 
 def format_rows(rows):
-    def ratio(r):
-        return f"{r['vs_torch']:.2f}x" if r['vs_torch'] else '-'
-    return table(['library', 'workload', 'forward us/op', 'backward us/op', 'total us/op', 'vs torch'],
+    """The table; a ``vs floor`` column appears when the rows carry ratios to the NumPy floor."""
+    def ratio(value):
+        return f'{value:.2f}x' if value else '-'
+    floor = any('vs_floor' in r for r in rows)
+    return table(['library', 'workload', 'forward us/op', 'backward us/op', 'total us/op', 'vs torch']
+                 + (['vs NumPy floor'] if floor else []),
                  [[r['library'], r['workload'], f"{r['forward_us']:.2f}", f"{r['backward_us']:.2f}",
-                   f"{r['total_us']:.2f}", ratio(r)] for r in rows])
+                   f"{r['total_us']:.2f}", ratio(r['vs_torch'])] + ([ratio(r.get('vs_floor'))] if floor else [])
+                  for r in rows])
 
 
 def plot(rows, title):

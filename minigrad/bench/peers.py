@@ -13,8 +13,8 @@ chain of 1,000 tiny ops, with constants and with parameters (:mod:`minigrad.benc
 A peer that is not installed is listed as skipped with the command that installs it.
 """
 from . import chains, deep_chain, mlp, op_overhead
-from .common import (Skipped, base_parser, measure, median, metadata, new_figure, print_conditions,
-                     save_results, summarize, table)
+from .common import (Skipped, base_parser, measure, metadata, new_figure, print_conditions, save_results,
+                     summarize, table)
 
 WORKLOADS = ('mlp', 'overhead', 'deep')
 
@@ -70,7 +70,7 @@ def plot(record):
         if workload == 'mlp':
             ax.bar([r['library'] for r in rows], [r['median_ms'] for r in rows])
             ax.set_ylabel('ms per SGD step (median)')
-            ax.set_title('MLP 784-256-10, batch 256')
+            ax.set_title(f"MLP 784-256-10, batch {record[workload]['batch']}")
         elif workload == 'overhead':
             libs = list(dict.fromkeys(r['library'] for r in rows))
             for k, flavour in enumerate(op_overhead.FLAVOURS):
@@ -79,13 +79,13 @@ def plot(record):
                        width=0.4, label=flavour)
             ax.set_xticks([i + 0.2 for i in range(len(libs))], libs)
             ax.set_ylabel('us per op, forward + backward')
-            ax.set_title('chain of 1,000 tiny ops')
+            ax.set_title(f"chain of {record[workload]['ops']:,} tiny ops")
             ax.legend()
         else:
             ok = [r for r in rows if r['status'] == 'ok']
             ax.bar([r['library'] for r in ok], [r['build_s'] + r['backward_s'] for r in ok])
             failed = [r['library'] for r in rows if r['status'] == 'failed']
-            ax.set_title('100,000-op chain' + (f"\nfailed: {', '.join(failed)}" if failed else ''))
+            ax.set_title(f"{record[workload]['ops']:,}-op chain" + (f"\nfailed: {', '.join(failed)}" if failed else ''))
             ax.set_ylabel('seconds, build + backward')
         ax.tick_params(axis='x', rotation=35)
     return fig
