@@ -139,3 +139,13 @@ def test_scripts_show_help():
         out = subprocess.run([sys.executable, os.path.join(ROOT, 'benchmarks', f'{script}.py'), '--help'],
                              capture_output=True, text=True, timeout=120)
         assert out.returncode == 0 and '--out' in out.stdout, out.stderr
+
+
+def test_profile(tmp_path):
+    bench.main(['profile', '--quick', '--out', str(tmp_path), '--threads', '1', '--clock', 'cpu'])
+    record = _outputs(tmp_path, 'profile')
+    layers = {r['layer'] for r in record['op']}
+    assert 'NumPy kernel alone (x * c)' in layers and len(record['op']) == 2 * len(layers)
+    assert [p['phase'] for p in record['mlp']['phases']] == ['forward', 'zero_grad', 'backward', 'update']
+    assert {r['op'] for r in record['mlp']['ops_ms']} >= {'Linear', 'Relu'}
+    assert record['threads'] == 1 and record['clock'] == 'cpu'

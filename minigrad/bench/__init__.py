@@ -8,6 +8,7 @@ peers                  MLP step, per-op overhead, 100,000-op chain: minigrad vs 
 op-overhead            microseconds per op, forward and backward, minigrad vs torch
 deep-chain             100,000 chained ops: build, backward, peak memory
 epoch                  one Fashion-MNIST epoch of the seed's MLP; peak memory vs data size
+profile                where minigrad's time goes: one op layer by layer, one MLP step by op
 all                    every benchmark above, one after the other (options go to each)
 =====================  ====================================================================
 """
@@ -21,6 +22,7 @@ BENCHMARKS = {
     'op-overhead': 'op_overhead',
     'deep-chain': 'deep_chain',
     'epoch': 'epoch',
+    'profile': 'profile',
 }
 
 

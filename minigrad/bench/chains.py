@@ -8,8 +8,9 @@ A chain of ``n_ops`` alternates ``y = y * a`` and ``y = y + b`` on a tensor of `
   differentiable inputs and every backward step accumulates into their gradients.
 
 A builder returns ``run()``, which builds the chain and back-propagates it once and returns
-``{'forward': seconds, 'backward': seconds}`` (HIPS autograd has no separate forward: its forward is the
-tracing ``make_vjp``, its backward the returned ``vjp``).
+``{'forward': seconds, 'backward': seconds}`` read from ``clock`` (wall time unless told otherwise). HIPS
+autograd has no separate forward: its forward is the tracing ``make_vjp``, its backward the returned
+``vjp``.
 """
 import sys
 import time
@@ -32,16 +33,16 @@ def _chain(y, a, b, n_ops):
     return y
 
 
-def _timed(build, backward):
-    t0 = time.perf_counter()
+def _timed(build, backward, clock):
+    t0 = clock()
     out = build()
-    t1 = time.perf_counter()
+    t1 = clock()
     backward(out)
-    t2 = time.perf_counter()
+    t2 = clock()
     return {'forward': t1 - t0, 'backward': t2 - t1}
 
 
-def minigrad_chain(n_ops, size=4, params=False):
+def minigrad_chain(n_ops, size=4, params=False, clock=time.perf_counter):
     import minigrad
     x, a, b = _inputs(size)
     x = minigrad.tensor(x, requires_grad=True)
@@ -49,10 +50,10 @@ def minigrad_chain(n_ops, size=4, params=False):
         a, b = minigrad.tensor(a, requires_grad=True), minigrad.tensor(b, requires_grad=True)
     else:
         a, b = A, B
-    return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward())
+    return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward(), clock)
 
 
-def torch_chain(n_ops, size=4, params=False):
+def torch_chain(n_ops, size=4, params=False, clock=time.perf_counter):
     torch = optional_import('torch')
     x, a, b = _inputs(size)
     x = torch.tensor(x, requires_grad=True)
@@ -60,10 +61,10 @@ def torch_chain(n_ops, size=4, params=False):
         a, b = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     else:
         a, b = A, B
-    return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward())
+    return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward(), clock)
 
 
-def mygrad_chain(n_ops, size=4, params=False):
+def mygrad_chain(n_ops, size=4, params=False, clock=time.perf_counter):
     mg = optional_import('mygrad')
     x, a, b = _inputs(size)
     x = mg.tensor(x)
@@ -71,10 +72,10 @@ def mygrad_chain(n_ops, size=4, params=False):
         a, b = mg.tensor(a), mg.tensor(b)
     else:
         a, b = A, B
-    return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward())
+    return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward(), clock)
 
 
-def autograd_chain(n_ops, size=4, params=False):
+def autograd_chain(n_ops, size=4, params=False, clock=time.perf_counter):
     optional_import('autograd')
     from autograd.core import make_vjp
     x, a, b = _inputs(size)
@@ -88,16 +89,16 @@ def autograd_chain(n_ops, size=4, params=False):
         arg = x
 
     def run():
-        t0 = time.perf_counter()
+        t0 = clock()
         vjp, _ = make_vjp(fn, arg)
-        t1 = time.perf_counter()
+        t1 = clock()
         vjp(xp.float32(1.0))
-        t2 = time.perf_counter()
+        t2 = clock()
         return {'forward': t1 - t0, 'backward': t2 - t1}
     return run
 
 
-def micrograd_chain(n_ops, size=4, params=False, recursion_limit=None):
+def micrograd_chain(n_ops, size=4, params=False, clock=time.perf_counter, recursion_limit=None):
     """micrograd's ``Value`` is a scalar, so ``size`` is ignored. Its backward sorts the graph
     recursively: a chain deeper than the recursion limit fails unless ``recursion_limit`` raises it."""
     optional_import('micrograd')
@@ -114,15 +115,15 @@ def micrograd_chain(n_ops, size=4, params=False, recursion_limit=None):
         finally:
             sys.setrecursionlimit(old)
 
-    return lambda: _timed(lambda: _chain(x, a, b, n_ops), backward)
+    return lambda: _timed(lambda: _chain(x, a, b, n_ops), backward, clock)
 
 
-def numpy_chain(n_ops, size=4, params=False):
+def numpy_chain(n_ops, size=4, params=False, clock=time.perf_counter):
     """The floor: the same chain on NumPy arrays with a hand-written backward (no graph at all)."""
     x, a, b = _inputs(size)
 
     def run():
-        t0 = time.perf_counter()
+        t0 = clock()
         y, saved = x, []
         for i in range(n_ops):
             if i % 2 == 0:
@@ -132,7 +133,7 @@ def numpy_chain(n_ops, size=4, params=False):
             else:
                 y = y + b
         y.sum()
-        t1 = time.perf_counter()
+        t1 = clock()
         g = xp.ones_like(x)
         grad_a = xp.zeros_like(a)
         grad_b = xp.zeros_like(b)
@@ -143,7 +144,7 @@ def numpy_chain(n_ops, size=4, params=False):
                 g = g * a
             elif params:
                 grad_b += g
-        t2 = time.perf_counter()
+        t2 = clock()
         return {'forward': t1 - t0, 'backward': t2 - t1}
     return run
 
@@ -159,13 +160,14 @@ BUILDERS = {
 }
 
 
-def build(name, n_ops, size=4, params=False, deep=False):
+def build(name, n_ops, size=4, params=False, deep=False, clock=time.perf_counter):
     """The ``run`` of library ``name``, or raise :class:`Skipped`. For the per-op workload (``deep`` false)
-    micrograd's recursion limit is raised to fit the chain; for the deep chain it is left as users get it."""
+    micrograd's recursion limit is raised to fit the chain; for the deep chain it is left as users get it.
+    ``clock`` times the phases: wall time by default, ``time.process_time`` for CPU time."""
     try:
         builder = BUILDERS[name]
     except KeyError:
         raise Skipped(f"unknown library {name!r}; choose among {', '.join(BUILDERS)}") from None
     if name == 'micrograd' and not deep:
-        return micrograd_chain(n_ops, size, params, recursion_limit=2 * n_ops + 1000)
-    return builder(n_ops, size, params)
+        return micrograd_chain(n_ops, size, params, clock, recursion_limit=2 * n_ops + 1000)
+    return builder(n_ops, size, params, clock)

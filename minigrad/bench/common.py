@@ -9,6 +9,7 @@ The NumPy that benchmarks use comes from the backend (``xp``), never from ``impo
 hand-written NumPy floors can run on CuPy arrays as well.
 """
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -27,6 +28,10 @@ PIP_NAMES = {'torch': 'pip install torch==2.13.0', 'mygrad': 'pip install mygrad
              'threadpoolctl': 'pip install threadpoolctl'}
 
 DEFAULT_OUT = os.path.join('benchmarks', 'results')
+
+#: ``--clock``: wall time, or the CPU time of the whole process (all its threads). With ``--threads 1``
+#: the CPU clock charges a case only for the time it really ran, however busy the machine is.
+CLOCKS = {'wall': time.perf_counter, 'cpu': time.process_time}
 
 
 class Skipped(Exception):
@@ -106,9 +111,40 @@ def print_conditions(out=sys.stdout):
     print('  versions: ' + ', '.join(f'{k} {v}' for k, v in versions().items()), file=out)
 
 
-def metadata(command):
-    """The conditions of a run, stored in every JSON result."""
-    return {'command': command, 'environment': environment(), 'blas': blas_info(), 'versions': versions()}
+@contextlib.contextmanager
+def thread_limit(threads):
+    """Within the block, BLAS/OpenMP pools (threadpoolctl) and torch use at most ``threads`` threads;
+    ``None`` or 0 changes nothing. On a machine shared with other jobs, a BLAS that spins one thread per
+    core slows down many times over when the cores are busy; one thread gives steadier comparisons."""
+    if not threads:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise SystemExit(f"--threads needs threadpoolctl: `{PIP_NAMES['threadpoolctl']}`") from None
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    previous = torch.get_num_threads() if torch else None
+    if torch:
+        torch.set_num_threads(threads)
+    try:
+        with threadpool_limits(limits=threads):
+            yield
+    finally:
+        if torch:
+            torch.set_num_threads(previous)
+
+
+def metadata(command, args=None):
+    """The conditions of a run, stored in every JSON result (with the clock and thread limit of
+    ``args``, the parsed options, when given)."""
+    out = {'command': command, 'environment': environment(), 'blas': blas_info(), 'versions': versions()}
+    if args is not None:
+        out.update(clock=args.clock, threads=args.threads or 'unchanged', quick=args.quick)
+    return out
 
 
 def max_rss_mb():
@@ -160,14 +196,16 @@ def calibrate(fn, min_seconds=0.005, max_number=100000):
                      max(number + 1, int(number * min_seconds / elapsed * 1.2)))
 
 
-def measure(cases, repeat=5, warmup=1, number=None):
+def measure(cases, repeat=5, warmup=1, number=None, clock='wall'):
     """Time each case ``repeat`` times, interleaved; returns ``{name: {phase: [seconds, ...]}}``.
 
     ``cases`` maps a name to a callable taking no argument. A callable that returns anything but a dict
     is timed as a whole (phase ``'total'``), averaged over ``number[name]`` calls per sample (default 1). A callable
     that returns a dict ``{phase: seconds}`` times its own phases (e.g. forward and backward), and its
-    total is their sum. Repetition ``r`` runs the cases in an order rotated by ``r``.
+    total is their sum. Repetition ``r`` runs the cases in an order rotated by ``r``. ``clock`` is a key
+    of :data:`CLOCKS`.
     """
+    now = CLOCKS[clock]
     names = list(cases)
     number = number or {}
     for name in names:
@@ -178,10 +216,10 @@ def measure(cases, repeat=5, warmup=1, number=None):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
             fn, n = cases[name], number.get(name, 1)
-            start = time.perf_counter()
+            start = now()
             for _ in range(n):
                 phases = fn()
-            elapsed = (time.perf_counter() - start) / n
+            elapsed = (now() - start) / n
             if type(phases) is not dict:
                 phases = {'total': elapsed}
             elif 'total' not in phases:
@@ -279,6 +317,11 @@ def base_parser(prog, description):
     parser.add_argument('--out', default=DEFAULT_OUT,
                         help="folder for the JSON and PNG results ('' to save nothing)")
     parser.add_argument('--quick', action='store_true', help='small sizes and few repetitions (a smoke run)')
+    parser.add_argument('--threads', type=int, default=0,
+                        help='limit BLAS, OpenMP and torch to this many threads (0: leave them as they are)')
+    parser.add_argument('--clock', choices=sorted(CLOCKS), default='wall',
+                        help="wall time, or the process's CPU time (steadier on a shared machine, above all "
+                        "with --threads 1)")
     return parser
 
 

@@ -12,19 +12,19 @@ allocations NumPy included (``tracemalloc``, in a separate untimed pass since tr
 import json
 
 from . import chains
-from .common import (Skipped, base_parser, max_rss_mb, median, metadata, new_figure, print_conditions,
-                     run_worker, save_results, table)
+from .common import (CLOCKS, Skipped, base_parser, max_rss_mb, median, metadata, new_figure, print_conditions,
+                     run_worker, save_results, table, thread_limit)
 from .op_overhead import parse_libs
 
 TRACED = ('minigrad', 'numpy (floor)')
 
 
-def worker(lib, n_ops, size, trace):
+def worker(lib, n_ops, size, trace, clock='wall'):
     """Run in the worker process: one warm-up chain, one timed chain, optionally a traced one."""
     try:
         chains.build(lib, 100, size, deep=True)()  # imports and first-call costs
         before = max_rss_mb()
-        result = chains.build(lib, n_ops, size, deep=True)()
+        result = chains.build(lib, n_ops, size, deep=True, clock=CLOCKS[clock])()
         result['rss_growth_mb'] = max_rss_mb() - before
         if trace and lib in TRACED:
             import tracemalloc
@@ -41,13 +41,14 @@ def worker(lib, n_ops, size, trace):
     return result
 
 
-def run_in_worker(lib, n_ops, size, trace, timeout):
+def run_in_worker(lib, n_ops, size, trace, timeout, clock='wall'):
     """One run in a fresh worker process; a crash or a timeout is reported, not raised."""
-    argv = ['--worker', lib, '--ops', str(n_ops), '--size', str(size)] + (['--trace'] if trace else [])
+    argv = ['--worker', lib, '--ops', str(n_ops), '--size', str(size), '--clock', clock] + (
+        ['--trace'] if trace else [])
     return run_worker('minigrad.bench.deep_chain', argv, timeout)
 
 
-def measure_deep(libs, n_ops=100000, size=4, repeat=3, timeout=600):
+def measure_deep(libs, n_ops=100000, size=4, repeat=3, timeout=600, clock='wall'):
     """Rows ``{library, status, build_s, backward_s, rss_growth_mb, tracemalloc_peak_mb, vs_torch}``
     with medians over ``repeat`` runs, interleaved across libraries."""
     runs = {lib: [] for lib in libs}
@@ -55,7 +56,7 @@ def measure_deep(libs, n_ops=100000, size=4, repeat=3, timeout=600):
         for lib in libs[r % len(libs):] + libs[:r % len(libs)]:
             if runs[lib] and runs[lib][-1]['status'] != 'ok':
                 continue  # a library that failed once is not retried
-            runs[lib].append(run_in_worker(lib, n_ops, size, trace=r == 0, timeout=timeout))
+            runs[lib].append(run_in_worker(lib, n_ops, size, trace=r == 0, timeout=timeout, clock=clock))
     rows = []
     for lib in libs:
         ok = [x for x in runs[lib] if x['status'] == 'ok']
@@ -127,11 +128,11 @@ def run(args, command='minigrad bench deep-chain'):
     if args.quick:
         args.ops, args.repeat = min(args.ops, 2000), 1
     print_conditions()
-    rows = measure_deep(parse_libs(args.libs), args.ops, args.size, args.repeat, args.timeout)
+    rows = measure_deep(parse_libs(args.libs), args.ops, args.size, args.repeat, args.timeout, args.clock)
     print(f'\ndeep chain: {args.ops:,} ops on {args.size}-element float32 tensors, median of up to '
           f'{args.repeat} runs, one fresh process each')
     print(format_rows(rows))
-    record = dict(metadata(command), ops=args.ops, size=args.size, repeat=args.repeat, rows=rows)
+    record = dict(metadata(command, args), ops=args.ops, size=args.size, repeat=args.repeat, rows=rows)
     save_results(args, 'deep_chain', record, plot(rows, args.ops))
     return record
 
@@ -139,9 +140,10 @@ def run(args, command='minigrad bench deep-chain'):
 def main(argv=None):
     args = parser().parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, args.ops, args.size, args.trace)))
+        print(json.dumps(worker(args.worker, args.ops, args.size, args.trace, args.clock)))
         return None
-    return run(args)
+    with thread_limit(args.threads):
+        return run(args)
 
 
 if __name__ == '__main__':

@@ -18,8 +18,8 @@ peak, as a multiple of the dataset's float32 bytes plus the model's. Sizes below
 synthetic data (a subset of the real files would still read them whole).
 """
 from . import mlp
-from .common import (Skipped, base_parser, max_rss_mb, measure, median, metadata, new_figure,
-                     print_conditions, run_worker, save_results, summarize, table, xp)
+from .common import (Skipped, base_parser, max_rss_mb, measure, metadata, new_figure,
+                     print_conditions, run_worker, save_results, summarize, table, thread_limit, xp)
 
 LIBS = ('numpy (floor)', 'minigrad', 'minigrad nn', 'torch')
 TRAIN_SIZE = 60000
@@ -79,14 +79,14 @@ def make_epoch(name, X, y, batch=256, seed=0):
     return epoch, 'DataLoader' if loader is not None else 'indexing'
 
 
-def measure_epochs(X, y, libs, repeat, batch=256):
+def measure_epochs(X, y, libs, repeat, batch=256, clock='wall'):
     cases, skipped, batching = {}, {}, {}
     for name in libs:
         try:
             cases[name], batching[name] = make_epoch(name, X, y, batch)
         except Skipped as exc:
             skipped[name] = str(exc)
-    samples = measure(cases, repeat=repeat, warmup=1)
+    samples = measure(cases, repeat=repeat, warmup=1, clock=clock)
     stats = {name: summarize(ph['total']) for name, ph in samples.items()}
     floor = stats.get('numpy (floor)', {}).get('median')
     torch = stats.get('torch', {}).get('median')
@@ -196,7 +196,7 @@ def run(args, command='minigrad bench epoch'):
     print_conditions()
     X, y, source = load_data(args.samples)
     print(f'data: {source}, {len(X):,} samples')
-    rows, skipped = measure_epochs(X, y, libs, args.repeat, args.batch)
+    rows, skipped = measure_epochs(X, y, libs, args.repeat, args.batch, args.clock)
     print(f'\none epoch, MLP 784-256-10, batch {args.batch}, median of {args.repeat} (interleaved)')
     print(format_epochs(rows))
     for name, reason in skipped.items():
@@ -205,7 +205,7 @@ def run(args, command='minigrad bench epoch'):
     if memory:
         print('\npeak memory of loading the data and training one epoch (fresh process each)')
         print(format_memory(memory))
-    record = dict(metadata(command), data=source, samples=len(X), batch=args.batch, repeat=args.repeat,
+    record = dict(metadata(command, args), data=source, samples=len(X), batch=args.batch, repeat=args.repeat,
                   rows=rows, skipped=skipped, memory=memory)
     save_results(args, 'epoch', record, plot(rows, memory))
     return record
@@ -217,7 +217,8 @@ def main(argv=None):
         import json
         print(json.dumps(worker(args.worker, args.n, args.batch)))
         return None
-    return run(args)
+    with thread_limit(args.threads):
+        return run(args)
 
 
 if __name__ == '__main__':

@@ -15,8 +15,8 @@ The first rows reproduce the seed's experiment exactly: ``for i in range(n): c[i
 import time
 
 from ..kernels import reference as R
-from .common import (Skipped, base_parser, calibrate, format_seconds, measure, median, metadata,
-                     new_figure, optional_import, print_conditions, save_results, table, xp)
+from .common import (Skipped, base_parser, calibrate, format_seconds, measure, median, metadata, new_figure,
+                     optional_import, print_conditions, save_results, table, thread_limit, xp)
 from .mlp import cross_entropy
 
 VECTOR_SIZES = (100, 1000, 10000, 100000)
@@ -118,7 +118,7 @@ def seed_cases(n=SEED_N):
     return cases
 
 
-def _time_pair(loop, vectorised, repeat):
+def _time_pair(loop, vectorised, repeat, clock='wall'):
     """Median seconds per call of the loop and of the vectorised version, interleaved. A loop that takes
     over a second per call gets 3 repetitions (its noise is small next to its length)."""
     start = time.perf_counter()
@@ -126,23 +126,23 @@ def _time_pair(loop, vectorised, repeat):
     long_loop = time.perf_counter() - start > 1.0
     numbers = {'loop': 1 if long_loop else calibrate(loop), 'vectorised': calibrate(vectorised)}
     samples = measure({'loop': loop, 'vectorised': vectorised}, repeat=min(repeat, 3) if long_loop else repeat,
-                      warmup=0, number=numbers)
+                      warmup=0, number=numbers, clock=clock)
     return median(samples['loop']['total']), median(samples['vectorised']['total'])
 
 
-def measure_all(kernels, vector_sizes, matmul_sizes, repeat, seed=0, seed_n=SEED_N):
+def measure_all(kernels, vector_sizes, matmul_sizes, repeat, seed=0, seed_n=SEED_N, clock='wall'):
     """Rows ``{kernel, pass, size, loop_s, vectorised_s, speedup, agree}``: the seed's rows first."""
     rng = xp.random.default_rng(seed)
     rows = []
     for kind, (loop, vectorised) in seed_cases(seed_n).items():
-        t_loop, t_vec = _time_pair(loop, vectorised, repeat)
+        t_loop, t_vec = _time_pair(loop, vectorised, repeat, clock)
         rows.append({'kernel': f'seed: c[i] = a[i] + b[i], {kind}', 'pass': 'forward', 'size': seed_n,
                      'loop_s': t_loop, 'vectorised_s': t_vec, 'speedup': t_loop / t_vec, 'agree': True})
     for name in kernels:
         for size in matmul_sizes if name == 'matmul' else vector_sizes:
             cases, agree = kernel_cases(name, size, rng)
             for pass_, (loop, vectorised) in cases.items():
-                t_loop, t_vec = _time_pair(loop, vectorised, repeat)
+                t_loop, t_vec = _time_pair(loop, vectorised, repeat, clock)
                 rows.append({'kernel': name, 'pass': pass_, 'size': size, 'loop_s': t_loop,
                              'vectorised_s': t_vec, 'speedup': t_loop / t_vec, 'agree': agree})
     return rows
@@ -207,17 +207,19 @@ def run(args, command='minigrad bench loop-vs-vectorized'):
     if args.quick:
         args.sizes, args.matmul_sizes, args.repeat, seed_n = (100, 1000), (8, 16), 2, 1000
     print_conditions()
-    rows = measure_all(kernels, args.sizes, args.matmul_sizes, args.repeat, seed_n=seed_n)
+    rows = measure_all(kernels, args.sizes, args.matmul_sizes, args.repeat, seed_n=seed_n, clock=args.clock)
     print(f'\nloop vs vectorised, median of {args.repeat} interleaved repetitions (float32 tensors; '
           'loops on Python floats)')
     print(format_rows(rows))
-    record = dict(metadata(command), repeat=args.repeat, rows=rows)
+    record = dict(metadata(command, args), repeat=args.repeat, rows=rows)
     save_results(args, 'loop_vs_vectorized', record, plot(rows))
     return record
 
 
 def main(argv=None):
-    return run(parser().parse_args(argv))
+    args = parser().parse_args(argv)
+    with thread_limit(args.threads):
+        return run(args)
 
 
 if __name__ == '__main__':

@@ -102,26 +102,46 @@ def gemms_only(params):
 
 
 # --------------------------------------------------------------------------------------- minigrad
-def minigrad_step(params):
-    """minigrad with core ops (``ops.linear``, ``relu``, cross-entropy) and a manual SGD update under
-    ``no_grad``: the engine's cost without the nn layer."""
-    import minigrad
-    from minigrad import ops
-    W1, b1, W2, b2 = [minigrad.tensor(p, requires_grad=True) for p in params]
-    weights = (W1, b1, W2, b2)
+class MinigradMLP:
+    """The MLP in minigrad core ops (``ops.linear``, ``relu``, cross-entropy) with a manual SGD update
+    under ``no_grad``: the engine's cost without the nn layer. Its three phases are separate methods so
+    that ``minigrad bench profile`` can time each."""
 
-    def step(X, y, want_loss=False):
+    def __init__(self, params):
+        import minigrad
+        self.minigrad = minigrad
+        self.weights = tuple(minigrad.tensor(p, requires_grad=True) for p in params)
+
+    def loss(self, X, y):
+        from minigrad import ops
+        W1, b1, W2, b2 = self.weights
         h = ops.linear(X, W1, b1).relu()
-        loss = cross_entropy(ops.linear(h, W2, b2), y)
-        for p in weights:
+        return cross_entropy(ops.linear(h, W2, b2), y)
+
+    def zero_grad(self):
+        for p in self.weights:
             p.grad = None
-        loss.backward()
-        with minigrad.no_grad():
-            for p in weights:
+
+    def update(self):
+        with self.minigrad.no_grad():
+            for p in self.weights:
                 p -= LR * p.grad
+
+    def step(self, X, y, want_loss=False):
+        loss = self.loss(X, y)
+        self.zero_grad()
+        loss.backward()
+        self.update()
         return loss.item() if want_loss else None
 
-    return step, lambda X, y: (minigrad.from_numpy(X), minigrad.from_numpy(y))
+    def prepare(self, X, y):
+        return self.minigrad.from_numpy(X), self.minigrad.from_numpy(y)
+
+
+def minigrad_step(params):
+    """minigrad with core ops and a manual SGD update (:class:`MinigradMLP`)."""
+    model = MinigradMLP(params)
+    return model.step, model.prepare
 
 
 def minigrad_nn_step(params):

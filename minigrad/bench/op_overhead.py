@@ -10,8 +10,8 @@ node; in backward, calling the node and routing gradients). Reported per op, for
 separately, with the ratio to torch measured in the same run.
 """
 from . import chains
-from .common import (Skipped, base_parser, median, measure, metadata, new_figure, print_conditions,
-                     save_results, table)
+from .common import (CLOCKS, Skipped, base_parser, measure, median, metadata, new_figure, print_conditions,
+                     save_results, table, thread_limit)
 
 FLAVOURS = ('constants', 'params')
 DEFAULT_LIBS = ('minigrad', 'torch')
@@ -26,18 +26,19 @@ def parse_libs(text, default=DEFAULT_LIBS):
     return [name.strip() for name in text.split(',') if name.strip()]
 
 
-def measure_overhead(libs, n_ops=1000, size=4, repeat=7, flavours=FLAVOURS):
+def measure_overhead(libs, n_ops=1000, size=4, repeat=7, flavours=FLAVOURS, clock='wall'):
     """Rows ``{library, workload, forward_us, backward_us, total_us, vs_torch}`` (per op, medians over
-    ``repeat`` interleaved runs) and ``{library: reason}`` for those skipped."""
+    ``repeat`` interleaved runs) and ``{library: reason}`` for those skipped. ``clock='cpu'`` reads the
+    process's CPU time (all its threads) instead of wall time: steadier on a loaded machine."""
     rows, skipped = [], {}
     for flavour in flavours:
         cases = {}
         for lib in libs:
             try:
-                cases[lib] = chains.build(lib, n_ops, size, params=flavour == 'params')
+                cases[lib] = chains.build(lib, n_ops, size, params=flavour == 'params', clock=CLOCKS[clock])
             except Skipped as exc:
                 skipped[lib] = str(exc)
-        samples = measure(cases, repeat=repeat)
+        samples = measure(cases, repeat=repeat, clock=clock)
         per_op = {lib: {phase: median(values) / n_ops * 1e6 for phase, values in phases.items()}
                   for lib, phases in samples.items()}
         torch_total = per_op.get('torch', {}).get('total')
@@ -94,20 +95,23 @@ def run(args, command='minigrad bench op-overhead'):
     if args.quick:
         args.ops, args.repeat = min(args.ops, 100), min(args.repeat, 3)
     print_conditions()
-    rows, skipped = measure_overhead(parse_libs(args.libs), args.ops, args.size, args.repeat)
+    rows, skipped = measure_overhead(parse_libs(args.libs), args.ops, args.size, args.repeat,
+                                     clock=args.clock)
     print(f'\nper-op overhead: chain of {args.ops} ops on {args.size}-element float32 tensors, '
-          f'median of {args.repeat}')
+          f'median of {args.repeat}, {args.clock} clock')
     print(format_rows(rows))
     for lib, reason in skipped.items():
         print(f'skipped {lib}: {reason}')
-    record = dict(metadata(command), ops=args.ops, size=args.size, repeat=args.repeat, rows=rows,
+    record = dict(metadata(command, args), ops=args.ops, size=args.size, repeat=args.repeat, rows=rows,
                   skipped=skipped)
     save_results(args, 'op_overhead', record, plot(rows, f'per-op overhead, chain of {args.ops} ops'))
     return record
 
 
 def main(argv=None):
-    return run(parser().parse_args(argv))
+    args = parser().parse_args(argv)
+    with thread_limit(args.threads):
+        return run(args)
 
 
 if __name__ == '__main__':

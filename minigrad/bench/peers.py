@@ -14,12 +14,12 @@ A peer that is not installed is listed as skipped with the command that installs
 """
 from . import chains, deep_chain, mlp, op_overhead
 from .common import (Skipped, base_parser, measure, metadata, new_figure, print_conditions, save_results,
-                     summarize, table)
+                     summarize, table, thread_limit)
 
 WORKLOADS = ('mlp', 'overhead', 'deep')
 
 
-def measure_mlp(batch=256, repeat=20, number=5, names=None):
+def measure_mlp(batch=256, repeat=20, number=5, names=None, clock='wall'):
     """Rows ``{library, median_ms, q1_ms, q3_ms, vs_floor, vs_torch}`` for one SGD step, and skips."""
     params, X, y = mlp.make_problem(batch)
     cases, skipped = {}, {}
@@ -33,7 +33,7 @@ def measure_mlp(batch=256, repeat=20, number=5, names=None):
             continue
         Xb, yb = prepare(X, y)
         cases[name] = (lambda s, a, b: lambda: s(a, b))(step, Xb, yb)
-    samples = measure(cases, repeat=repeat, warmup=2, number={n: number for n in cases})
+    samples = measure(cases, repeat=repeat, warmup=2, number={n: number for n in cases}, clock=clock)
     stats = {name: summarize(phases['total']) for name, phases in samples.items()}
     floor = stats.get('numpy (floor)', {}).get('median')
     torch = stats.get('torch', {}).get('median')
@@ -111,23 +111,26 @@ def run(args, command='minigrad bench peers'):
         args.repeat, args.batch, args.ops = 2, min(args.batch, 32), min(args.ops, 100)
         args.deep_ops, args.deep_repeat = min(args.deep_ops, 2000), 1
     print_conditions()
-    record = metadata(command)
+    record = metadata(command, args)
     skipped = {}
     if 'mlp' in only:
-        rows, skip = measure_mlp(args.batch, repeat=max(args.repeat, 2) * 3)
+        rows, skip = measure_mlp(args.batch, repeat=max(args.repeat, 2) * 3, clock=args.clock)
         skipped.update(skip)
-        print(f'\n(a) one SGD step, MLP 784-256-10, batch {args.batch}, float32')
+        print(f'\n(a) one SGD step, MLP 784-256-10, batch {args.batch}, float32, {args.clock} clock')
         print(format_mlp(rows))
         record['mlp'] = {'batch': args.batch, 'rows': rows}
     if 'overhead' in only:
-        rows, skip = op_overhead.measure_overhead(list(chains.BUILDERS), args.ops, repeat=args.repeat)
+        rows, skip = op_overhead.measure_overhead(list(chains.BUILDERS), args.ops, repeat=args.repeat,
+                                                  clock=args.clock)
         skipped.update(skip)
         _add_floor_ratio(rows, 'total_us')
-        print(f'\n(b) per-op overhead, chain of {args.ops} ops on 4-element tensors (micrograd: scalars)')
+        print(f'\n(b) per-op overhead, chain of {args.ops} ops on 4-element tensors (micrograd: scalars), '
+              f'{args.clock} clock')
         print(op_overhead.format_rows(rows))
-        record['overhead'] = {'ops': args.ops, 'rows': rows}
+        record['overhead'] = {'ops': args.ops, 'clock': args.clock, 'rows': rows}
     if 'deep' in only:
-        rows = deep_chain.measure_deep(list(chains.BUILDERS), args.deep_ops, repeat=args.deep_repeat)
+        rows = deep_chain.measure_deep(list(chains.BUILDERS), args.deep_ops, repeat=args.deep_repeat,
+                                       clock=args.clock)
         print(f'\n(c) chain of {args.deep_ops:,} ops: build, backward, memory (fresh process per run)')
         print(deep_chain.format_rows(rows))
         record['deep'] = {'ops': args.deep_ops, 'rows': rows}
@@ -139,7 +142,9 @@ def run(args, command='minigrad bench peers'):
 
 
 def main(argv=None):
-    return run(parser().parse_args(argv))
+    args = parser().parse_args(argv)
+    with thread_limit(args.threads):
+        return run(args)
 
 
 if __name__ == '__main__':
