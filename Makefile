@@ -11,7 +11,7 @@ TORCH_SPEC ?= torch==2.13.0
 WANT_TORCH := $(if $(filter 1 true yes,$(MINIGRAD_TEST_TORCH) $(CI)),1,)
 PYTEST_ARGS ?=
 
-.PHONY: test demo venv deps-test deps-demo test-notebooks bench clean
+.PHONY: test demo fashion-mnist-apt venv deps-test deps-demo test-notebooks bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,25 @@ deps-test: $(PY)
 test: deps-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The demo needs Fashion-MNIST: found locally or downloaded (verified), else -- no network -- Debian's
+# dataset-fashion-mnist package is installed when apt is there and we are root (or have sudo without
+# a password). DEMO_ARGS passes options on, e.g. `make demo DEMO_ARGS="--out runs/mine"`.
+DEMO_ARGS ?=
 demo: deps-demo
-	@$(PY) -m minigrad.data.fashion_mnist --ensure || \
-	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	      echo "Fashion-MNIST not found and no download possible: installing Debian's dataset-fashion-mnist"; \
-	      apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist; \
-	    else echo "Fashion-MNIST is not available; see README (Data) for the three ways to get it"; exit 1; fi; }
-	$(PY) -m minigrad demo
+	@$(PY) -m minigrad.data.fashion_mnist --ensure || $(MAKE) --no-print-directory fashion-mnist-apt
+	$(PY) -m minigrad demo $(DEMO_ARGS)
+
+fashion-mnist-apt:
+	@if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Fashion-MNIST is not available and this machine has no apt-get: see README (Data) for the" \
+	       "three ways to get it"; exit 1; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; else \
+	  echo "Fashion-MNIST is not available; run 'sudo apt-get install dataset-fashion-mnist' (or see" \
+	       "README, Data) and then 'make demo' again"; exit 1; fi; \
+	echo "Fashion-MNIST not found and not downloadable: installing Debian's dataset-fashion-mnist"; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist || exit 1; \
+	$(PY) -m minigrad.data.fashion_mnist --ensure --no-download
 
 bench: deps-test
 	$(PIP) install --quiet -e '.[bench]'

@@ -31,3 +31,15 @@ bool = bool_
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+from . import linalg, nn, optim
+from .serialization import load, save
+from . import data, utils  # noqa: E402  (they build on the tensor layer above)
+
+
+def __getattr__(name):
+    # minigrad.d2l (the book's framework) is imported on first use only.
+    if name == 'd2l':
+        import importlib
+        return importlib.import_module('.d2l', __name__)
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

@@ -309,6 +309,26 @@ def lstsq(a, b):
     return array_module(a).linalg.lstsq(a, b, rcond=None)[0]
 
 
+# ------------------------------------------------------------------------------------- .npz files
+def save_npz(file, arrays):
+    """Write host arrays (name -> array) to an open binary file as an uncompressed .npz."""
+    numpy.savez(file, **arrays)
+
+
+def load_npz(path):
+    """Read every array of an .npz file (name -> NumPy array) with pickling disabled, so that a file
+    holding Python objects raises ValueError instead of running their code."""
+    data = numpy.load(path, allow_pickle=False)
+    if not isinstance(data, numpy.lib.npyio.NpzFile):
+        raise ValueError("the file holds a single .npy array, not an .npz archive")
+    with data:
+        return {name: data[name] for name in data.files}
+
+
+def bytes_to_array(data):
+    return numpy.frombuffer(data, dtype=numpy.uint8)
+
+
 # ------------------------------------------------------------------------------------ random numbers
 class _Generators:
     """One random generator per device, reseeded together by ``manual_seed``."""

@@ -1,0 +1,67 @@
+"""Train the seed's MLP (5.2) -- or softmax regression -- on Fashion-MNIST with the d2l framework, then
+save the curves (PNG), the weights (.npz through ``minigrad.save``) and the history (JSON)."""
+import json
+import os
+import time
+
+from .. import d2l, manual_seed, save
+from ..d2l.board import save_figure
+
+
+def build_model(model, hidden, lr):
+    if model == 'mlp':
+        return d2l.MLP(num_outputs=10, num_hiddens=hidden, lr=lr)
+    if model == 'softmax':
+        return d2l.SoftmaxRegression(num_outputs=10, lr=lr)
+    raise ValueError(f"unknown model {model!r}: use 'mlp' or 'softmax'")
+
+
+def plot_history(history, title):
+    """Two panels: train/validation loss and validation accuracy per epoch."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(8, 3))
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    epochs = history.column('epoch')
+    loss_ax.plot(epochs, history.column('train_loss'), '-o', label='train loss')
+    loss_ax.plot(epochs, history.column('val_loss'), '--o', label='val loss')
+    loss_ax.set_xlabel('epoch')
+    loss_ax.legend()
+    acc_ax.plot(epochs, history.column('val_acc'), '-o', color='C2', label='val accuracy')
+    acc_ax.set_xlabel('epoch')
+    acc_ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0, device='cpu'):
+    """Train and save into the folder ``out``; returns ``(history, paths)``."""
+    manual_seed(seed)
+    start = time.perf_counter()
+    data = d2l.FashionMNIST(batch_size=batch_size)
+    print(f"Fashion-MNIST: {len(data.train)} training and {len(data.val)} validation images "
+          f"(loaded in {time.perf_counter() - start:.1f} s)")
+    net = build_model(model, hidden, lr)
+    net.board.display = False  # the Trainer prints a line per epoch; the board is saved as a PNG
+    os.makedirs(out, exist_ok=True)
+    net.board.path = os.path.join(out, 'progress_board.png')
+    num_gpus = 1 if str(device).startswith('cuda') else 0
+    described = f"{model}" + (f", {hidden} hidden units" if model == 'mlp' else '')
+    print(f"Training {described}: lr {lr}, batch {batch_size}, {epochs} epochs, device {device}")
+    history = d2l.Trainer(max_epochs=epochs, num_gpus=num_gpus).fit(net, data)
+    paths = {'curves': save_figure(plot_history(history, f'{described} on Fashion-MNIST'),
+                                   os.path.join(out, f'{model}_curves.png')),
+             'weights': os.path.join(out, f'{model}_weights.npz'),
+             'history': os.path.join(out, f'{model}_history.json'),
+             'board': net.board.path}
+    save(net.state_dict(), paths['weights'])
+    _write_json(paths['history'], {'model': model, 'lr': lr, 'batch_size': batch_size, 'hidden': hidden,
+                                   'seed': seed, 'device': str(device), 'epochs': list(history)})
+    return history, paths
+
+
+def _write_json(path, obj):
+    tmp = f'{path}.{os.getpid()}.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(obj, f, indent=1)
+    os.replace(tmp, path)
