@@ -7,4 +7,4 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 from minigrad.bench import deep_chain  # noqa: E402
 
 if __name__ == '__main__':
-    deep_chain.main()
+    sys.exit(deep_chain.main())

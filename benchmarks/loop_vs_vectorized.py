@@ -7,4 +7,4 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 from minigrad.bench import loop_vs_vectorized  # noqa: E402
 
 if __name__ == '__main__':
-    loop_vs_vectorized.main()
+    sys.exit(loop_vs_vectorized.main())

@@ -38,15 +38,16 @@ def _usage():
 
 
 def main(argv=None):
-    """Dispatch ``argv`` (``[name, *options]``) to a benchmark; returns its result record(s)."""
+    """Dispatch ``argv`` (``[name, *options]``) to a benchmark; returns an exit status (the results are
+    printed and saved; each module's ``run(args)`` returns them as a dict)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ('-h', '--help', 'help'):
         print(_usage())
-        return None
+        return 0
     name, rest = argv[0], argv[1:]
     if name == 'all':
-        return {n: importlib.import_module(f'{__name__}.{m}').main(rest) for n, m in BENCHMARKS.items()}
+        return max(importlib.import_module(f'{__name__}.{m}').main(rest) for m in BENCHMARKS.values())
     if name not in BENCHMARKS:
         print(f"unknown benchmark {name!r}\n\n{_usage()}", file=sys.stderr)
-        raise SystemExit(2)
+        return 2
     return importlib.import_module(f'{__name__}.{BENCHMARKS[name]}').main(rest)

@@ -1,4 +1,6 @@
 """``python -m minigrad.bench <name> [options]``."""
+import sys
+
 from . import main
 
-main()
+sys.exit(main())

@@ -10,6 +10,7 @@ one library. Peak memory is reported two ways: the growth of the process's peak 
 allocations NumPy included (``tracemalloc``, in a separate untimed pass since tracing slows allocation).
 """
 import json
+import sys
 
 from . import chains
 from .common import (CLOCKS, Skipped, base_parser, max_rss_mb, median, metadata, new_figure, print_conditions,
@@ -141,10 +142,11 @@ def main(argv=None):
     args = parser().parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.ops, args.size, args.trace, args.clock)))
-        return None
+        return 0
     with thread_limit(args.threads):
-        return run(args)
+        run(args)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

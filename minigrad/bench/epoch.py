@@ -17,6 +17,8 @@ peak RSS from just before the data are created or loaded, and (minigrad, NumPy) 
 peak, as a multiple of the dataset's float32 bytes plus the model's. Sizes below the full 60,000 use
 synthetic data (a subset of the real files would still read them whole).
 """
+import sys
+
 from . import mlp
 from .common import (Skipped, base_parser, max_rss_mb, measure, metadata, new_figure,
                      print_conditions, run_worker, save_results, summarize, table, thread_limit, xp)
@@ -216,10 +218,11 @@ def main(argv=None):
     if args.worker:
         import json
         print(json.dumps(worker(args.worker, args.n, args.batch)))
-        return None
+        return 0
     with thread_limit(args.threads):
-        return run(args)
+        run(args)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -12,6 +12,7 @@ cross-entropy work along the rows); matmul multiplies two ``s x s`` matrices.
 The first rows reproduce the seed's experiment exactly: ``for i in range(n): c[i] = a[i] + b[i]`` against
 ``a + b`` for ``n = 10,000``, on minigrad tensors and beside it on torch tensors, NumPy arrays and lists.
 """
+import sys
 import time
 
 from ..kernels import reference as R
@@ -219,8 +220,9 @@ def run(args, command='minigrad bench loop-vs-vectorized'):
 def main(argv=None):
     args = parser().parse_args(argv)
     with thread_limit(args.threads):
-        return run(args)
+        run(args)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

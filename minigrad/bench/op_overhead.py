@@ -9,6 +9,8 @@ nothing: what is measured is the library's own bookkeeping per op (creating the 
 node; in backward, calling the node and routing gradients). Reported per op, forward and backward
 separately, with the ratio to torch measured in the same run.
 """
+import sys
+
 from . import chains
 from .common import (CLOCKS, Skipped, base_parser, measure, median, metadata, new_figure, print_conditions,
                      save_results, table, thread_limit)
@@ -111,8 +113,9 @@ def run(args, command='minigrad bench op-overhead'):
 def main(argv=None):
     args = parser().parse_args(argv)
     with thread_limit(args.threads):
-        return run(args)
+        run(args)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -12,6 +12,8 @@ chain of 1,000 tiny ops, with constants and with parameters (:mod:`minigrad.benc
 (:mod:`minigrad.bench.deep_chain`). Ratios are to the NumPy floor and to torch measured in the same run.
 A peer that is not installed is listed as skipped with the command that installs it.
 """
+import sys
+
 from . import chains, deep_chain, mlp, op_overhead
 from .common import (Skipped, base_parser, measure, metadata, new_figure, print_conditions, save_results,
                      summarize, table, thread_limit)
@@ -144,8 +146,9 @@ def run(args, command='minigrad bench peers'):
 def main(argv=None):
     args = parser().parse_args(argv)
     with thread_limit(args.threads):
-        return run(args)
+        run(args)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -15,6 +15,7 @@ against the hand-written NumPy floor and its GEMMs alone.
 import cProfile
 import io
 import pstats
+import sys
 import time
 import timeit
 
@@ -256,8 +257,9 @@ def run(args, command='minigrad bench profile'):
 def main(argv=None):
     args = parser().parse_args(argv)
     with thread_limit(args.threads):
-        return run(args)
+        run(args)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
