@@ -147,8 +147,31 @@ def metadata(command, args=None):
     return out
 
 
+def _proc_status_mb(field):
+    """A memory field of /proc/self/status (Linux) in MiB, or None elsewhere."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith(field + ':'):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return None
+
+
+def rss_mb():
+    """This process's resident memory now, in MiB (``max_rss_mb()`` where /proc is missing)."""
+    now = _proc_status_mb('VmRSS')
+    return now if now is not None else max_rss_mb()
+
+
 def max_rss_mb():
-    """This process's peak resident memory so far, in MiB (``resource``; KiB on Linux, bytes on macOS)."""
+    """This process's peak resident memory so far, in MiB. On Linux it is read from /proc (VmHWM):
+    ``getrusage``'s ru_maxrss also counts the parent's memory from before ``exec``, so a worker started
+    by a big parent would report the parent's peak instead of its own."""
+    peak = _proc_status_mb('VmHWM')
+    if peak is not None:
+        return peak
     import resource
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2 ** 20 if sys.platform == 'darwin' else peak / 1024

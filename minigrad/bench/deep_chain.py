@@ -5,8 +5,8 @@
 
 Each run happens in a fresh worker process (``python -m minigrad.bench.deep_chain --worker LIB``), so a
 library that crashes cannot take the benchmark down, and the process's peak resident memory belongs to
-one library. Peak memory is reported two ways: the growth of the process's peak RSS during the run
-(``resource.getrusage``, every library) and, for minigrad and the NumPy floor, the peak of Python-level
+one library. Peak memory is reported two ways: the process's peak RSS during the run less its RSS just
+before it (/proc/self/status on Linux, every library) and, for minigrad and the NumPy floor, the peak of Python-level
 allocations NumPy included (``tracemalloc``, in a separate untimed pass since tracing slows allocation).
 """
 import json
@@ -14,7 +14,7 @@ import sys
 
 from . import chains
 from .common import (CLOCKS, Skipped, base_parser, max_rss_mb, median, metadata, new_figure, print_conditions,
-                     run_worker, save_results, table, thread_limit)
+                     rss_mb, run_worker, save_results, table, thread_limit)
 from .op_overhead import parse_libs
 
 TRACED = ('minigrad', 'numpy (floor)')
@@ -24,7 +24,7 @@ def worker(lib, n_ops, size, trace, clock='wall'):
     """Run in the worker process: one warm-up chain, one timed chain, optionally a traced one."""
     try:
         chains.build(lib, 100, size, deep=True)()  # imports and first-call costs
-        before = max_rss_mb()
+        before = rss_mb()
         result = chains.build(lib, n_ops, size, deep=True, clock=CLOCKS[clock])()
         result['rss_growth_mb'] = max_rss_mb() - before
         if trace and lib in TRACED:

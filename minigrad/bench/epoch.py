@@ -20,8 +20,8 @@ synthetic data (a subset of the real files would still read them whole).
 import sys
 
 from . import mlp
-from .common import (Skipped, base_parser, max_rss_mb, measure, metadata, new_figure,
-                     print_conditions, run_worker, save_results, summarize, table, thread_limit, xp)
+from .common import (Skipped, base_parser, max_rss_mb, measure, metadata, new_figure, print_conditions,
+                     rss_mb, run_worker, save_results, summarize, table, thread_limit, xp)
 
 LIBS = ('numpy (floor)', 'minigrad', 'minigrad nn', 'torch')
 TRAIN_SIZE = 60000
@@ -106,7 +106,7 @@ def worker(lib, n, batch):
         mlp.BUILDERS[lib](params)  # imports and model creation before the baseline
     except Skipped as exc:
         return {'status': 'skipped', 'reason': str(exc)}
-    before = max_rss_mb()
+    before = rss_mb()
     traced = lib in ('minigrad', 'minigrad nn', 'numpy (floor)')
     if traced:
         tracemalloc.start()

@@ -29,6 +29,11 @@ def make_problem(batch=256, sizes=SIZES, seed=0):
     return params, X, y
 
 
+def sizes_of(params):
+    """``(inputs, hidden, outputs)`` of the weights made by :func:`make_problem`."""
+    return params[0].shape[1], params[0].shape[0], params[2].shape[0]
+
+
 def cross_entropy(logits, target):
     """Mean cross-entropy of minigrad ``logits`` (N, C) and integer ``target`` (N,): ``nn.functional``'s
     when minigrad has it, else written with core ops (log_softmax, advanced indexing, mean)."""
@@ -151,7 +156,8 @@ def minigrad_nn_step(params):
         from minigrad import nn, optim
     except ImportError as exc:
         raise Skipped(f"minigrad.nn / minigrad.optim are not available in this build ({exc})") from None
-    model = nn.Sequential(nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]))
+    n_in, n_hidden, n_out = sizes_of(params)
+    model = nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))
     with minigrad.no_grad():
         for p, value in zip(model.parameters(), params):
             p.copy_(minigrad.from_numpy(value))
@@ -172,8 +178,8 @@ def minigrad_nn_step(params):
 def torch_step(params):
     """PyTorch CPU, the idiomatic way: ``nn.Sequential``, ``CrossEntropyLoss``, ``optim.SGD``."""
     torch = optional_import('torch')
-    model = torch.nn.Sequential(torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(),
-                                torch.nn.Linear(SIZES[1], SIZES[2]))
+    n_in, n_hidden, n_out = sizes_of(params)
+    model = torch.nn.Sequential(torch.nn.Linear(n_in, n_hidden), torch.nn.ReLU(), torch.nn.Linear(n_hidden, n_out))
     with torch.no_grad():
         for p, value in zip(model.parameters(), params):
             p.copy_(torch.from_numpy(value))

@@ -20,8 +20,8 @@ import time
 import timeit
 
 from . import chains, mlp
-from .common import (CLOCKS, base_parser, measure, median, metadata, new_figure, print_conditions, save_results,
-                     table, thread_limit, xp)
+from .common import (CLOCKS, base_parser, measure, median, metadata, new_figure, print_conditions,
+                     save_results, table, thread_limit, xp)
 
 
 # ------------------------------------------------------------------------------------------ one op
