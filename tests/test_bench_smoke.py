@@ -107,7 +107,8 @@ def test_chain_phases(name):
 
 def test_measure_interleaves_and_splits_phases():
     calls = []
-    cases = {'a': lambda: calls.append('a'), 'b': lambda: calls.append('b') or {'forward': 1.0, 'backward': 2.0}}
+    cases = {'a': lambda: calls.append('a'),
+             'b': lambda: calls.append('b') or {'forward': 1.0, 'backward': 2.0}}
     samples = common.measure(cases, repeat=3, warmup=0)
     assert calls == ['a', 'b', 'b', 'a', 'a', 'b']  # the order rotates each repetition
     assert len(samples['a']['total']) == 3

@@ -92,7 +92,8 @@ def test_max_over_dim_first_index_gets_the_gradient(case):
     out, g, (gx,) = vectorised(lambda t: t.max(dim=dim, keepdim=keepdim).values, x)
     values, indices = R.max_dim(x.tolist(), dim, keepdim)
     check(values, out)
-    np.testing.assert_array_equal(np.asarray(indices), minigrad.argmax(minigrad.tensor(x), dim, keepdim).numpy())
+    expected = minigrad.argmax(minigrad.tensor(x), dim, keepdim).numpy()
+    np.testing.assert_array_equal(np.asarray(indices), expected)
     if keepdim:
         g = np.squeeze(np.asarray(g), axis=dim).tolist()
     check(R.max_backward(g, x.tolist(), dim, ties='first'), gx)

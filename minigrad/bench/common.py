@@ -44,8 +44,9 @@ def optional_import(name):
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        raise Skipped(f"{name} is not installed ({exc}); install it with `{PIP_NAMES.get(name, 'pip install ' + name)}` "
-                      "or all peers with `pip install minigrad[bench]`") from None
+        how = PIP_NAMES.get(name, 'pip install ' + name)
+        raise Skipped(f"{name} is not installed ({exc}); install it with `{how}` or all peers with "
+                      "`pip install minigrad[bench]`") from None
 
 
 # -------------------------------------------------------------------------------------- conditions
@@ -223,10 +224,10 @@ def measure(cases, repeat=5, warmup=1, number=None, clock='wall'):
     """Time each case ``repeat`` times, interleaved; returns ``{name: {phase: [seconds, ...]}}``.
 
     ``cases`` maps a name to a callable taking no argument. A callable that returns anything but a dict
-    is timed as a whole (phase ``'total'``), averaged over ``number[name]`` calls per sample (default 1). A callable
-    that returns a dict ``{phase: seconds}`` times its own phases (e.g. forward and backward), and its
-    total is their sum. Repetition ``r`` runs the cases in an order rotated by ``r``. ``clock`` is a key
-    of :data:`CLOCKS`.
+    is timed as a whole (phase ``'total'``), averaged over ``number[name]`` calls per sample (default 1).
+    A callable that returns a dict ``{phase: seconds}`` times its own phases (e.g. forward and
+    backward), and its total is their sum. Repetition ``r`` runs the cases in an order rotated by ``r``.
+    ``clock`` is a key of :data:`CLOCKS`.
     """
     now = CLOCKS[clock]
     names = list(cases)

@@ -6,8 +6,9 @@
 Each run happens in a fresh worker process (``python -m minigrad.bench.deep_chain --worker LIB``), so a
 library that crashes cannot take the benchmark down, and the process's peak resident memory belongs to
 one library. Peak memory is reported two ways: the process's peak RSS during the run less its RSS just
-before it (/proc/self/status on Linux, every library) and, for minigrad and the NumPy floor, the peak of Python-level
-allocations NumPy included (``tracemalloc``, in a separate untimed pass since tracing slows allocation).
+before it (/proc/self/status on Linux, every library) and, for minigrad and the NumPy floor, the peak
+of Python-level allocations NumPy included (``tracemalloc``, in a separate untimed pass, since tracing
+slows allocation).
 """
 import json
 import sys
@@ -62,7 +63,8 @@ def measure_deep(libs, n_ops=100000, size=4, repeat=3, timeout=600, clock='wall'
     for lib in libs:
         ok = [x for x in runs[lib] if x['status'] == 'ok']
         if not ok:
-            rows.append({'library': lib, 'status': runs[lib][-1]['status'], 'reason': runs[lib][-1]['reason']})
+            last = runs[lib][-1]
+            rows.append({'library': lib, 'status': last['status'], 'reason': last['reason']})
             continue
         peaks = [x['tracemalloc_peak_mb'] for x in ok if 'tracemalloc_peak_mb' in x]
         rows.append({'library': lib, 'status': 'ok', 'runs': len(ok),

@@ -61,7 +61,8 @@ KERNELS = {
     'softmax': (lambda n: [_rows(n)], lambda x, aux: R.softmax(x, 1),
                 lambda g, x, aux: (R.softmax_backward(g, x, 1),), lambda x, aux: x.softmax(dim=1)),
     'log_softmax': (lambda n: [_rows(n)], lambda x, aux: R.log_softmax(x, 1),
-                    lambda g, x, aux: (R.log_softmax_backward(g, x, 1),), lambda x, aux: x.log_softmax(dim=1)),
+                    lambda g, x, aux: (R.log_softmax_backward(g, x, 1),),
+                    lambda x, aux: x.log_softmax(dim=1)),
     'cross_entropy': (lambda n: [_rows(n)], _ce_loop, _ce_loop_bwd,
                       lambda z, aux: cross_entropy(z, aux['target'])),
 }
@@ -103,7 +104,8 @@ def seed_cases(n=SEED_N):
     """The seed's loop ``c[i] = a[i] + b[i]`` against ``a + b`` on each kind of container available."""
     import minigrad
     makers = {'minigrad tensors': lambda: (minigrad.ones(n), minigrad.ones(n), minigrad.zeros(n)),
-              'numpy arrays': lambda: (xp.ones(n, xp.float32), xp.ones(n, xp.float32), xp.zeros(n, xp.float32)),
+              'numpy arrays': lambda: (xp.ones(n, xp.float32), xp.ones(n, xp.float32),
+                                       xp.zeros(n, xp.float32)),
               'python lists (vectorised = comprehension)': lambda: ([1.0] * n, [1.0] * n, [0.0] * n)}
     try:
         torch = optional_import('torch')
@@ -113,8 +115,10 @@ def seed_cases(n=SEED_N):
     cases = {}
     for kind, make in makers.items():
         a, b, c = make()
-        vectorised = (lambda a, b: lambda: [x + y for x, y in zip(a, b)])(a, b) if kind.startswith('python lists') \
-            else (lambda a, b: lambda: a + b)(a, b)
+        if kind.startswith('python lists'):
+            vectorised = (lambda a, b: lambda: [x + y for x, y in zip(a, b)])(a, b)
+        else:
+            vectorised = (lambda a, b: lambda: a + b)(a, b)
         cases[kind] = ((lambda a, b, c: lambda: R.add_into(a, b, c))(a, b, c), vectorised)
     return cases
 
@@ -126,8 +130,8 @@ def _time_pair(loop, vectorised, repeat, clock='wall'):
     loop()  # warm-up, and a first estimate of the loop's length
     long_loop = time.perf_counter() - start > 1.0
     numbers = {'loop': 1 if long_loop else calibrate(loop), 'vectorised': calibrate(vectorised)}
-    samples = measure({'loop': loop, 'vectorised': vectorised}, repeat=min(repeat, 3) if long_loop else repeat,
-                      warmup=0, number=numbers, clock=clock)
+    samples = measure({'loop': loop, 'vectorised': vectorised}, warmup=0, number=numbers, clock=clock,
+                      repeat=min(repeat, 3) if long_loop else repeat)
     return median(samples['loop']['total']), median(samples['vectorised']['total'])
 
 
@@ -153,9 +157,13 @@ def _speedup(x):
     return f'{x:,.0f}x' if x >= 10 else f'{x:.2g}x'
 
 
+def _size(r):
+    return f"{r['size']}x{r['size']}" if r['kernel'] == 'matmul' else r['size']
+
+
 def format_rows(rows):
     return table(['kernel', 'pass', 'size', 'loop', 'vectorised', 'speedup', 'same result'],
-                 [[r['kernel'], r['pass'], f"{r['size']}" + (f"x{r['size']}" if r['kernel'] == 'matmul' else ''),
+                 [[r['kernel'], r['pass'], _size(r),
                    format_seconds(r['loop_s']), format_seconds(r['vectorised_s']), _speedup(r['speedup']),
                    'yes' if r['agree'] else 'NO'] for r in rows])
 

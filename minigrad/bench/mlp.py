@@ -179,7 +179,8 @@ def torch_step(params):
     """PyTorch CPU, the idiomatic way: ``nn.Sequential``, ``CrossEntropyLoss``, ``optim.SGD``."""
     torch = optional_import('torch')
     n_in, n_hidden, n_out = sizes_of(params)
-    model = torch.nn.Sequential(torch.nn.Linear(n_in, n_hidden), torch.nn.ReLU(), torch.nn.Linear(n_hidden, n_out))
+    model = torch.nn.Sequential(torch.nn.Linear(n_in, n_hidden), torch.nn.ReLU(),
+                                torch.nn.Linear(n_hidden, n_out))
     with torch.no_grad():
         for p, value in zip(model.parameters(), params):
             p.copy_(torch.from_numpy(value))

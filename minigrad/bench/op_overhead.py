@@ -60,7 +60,8 @@ def format_rows(rows):
     return table(['library', 'workload', 'forward us/op', 'backward us/op', 'total us/op', 'vs torch']
                  + (['vs NumPy floor'] if floor else []),
                  [[r['library'], r['workload'], f"{r['forward_us']:.2f}", f"{r['backward_us']:.2f}",
-                   f"{r['total_us']:.2f}", ratio(r['vs_torch'])] + ([ratio(r.get('vs_floor'))] if floor else [])
+                   f"{r['total_us']:.2f}", ratio(r['vs_torch'])]
+                  + ([ratio(r.get('vs_floor'))] if floor else [])
                   for r in rows])
 
 

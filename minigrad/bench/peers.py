@@ -87,7 +87,8 @@ def plot(record):
             ok = [r for r in rows if r['status'] == 'ok']
             ax.bar([r['library'] for r in ok], [r['build_s'] + r['backward_s'] for r in ok])
             failed = [r['library'] for r in rows if r['status'] == 'failed']
-            ax.set_title(f"{record[workload]['ops']:,}-op chain" + (f"\nfailed: {', '.join(failed)}" if failed else ''))
+            failed_note = f"\nfailed: {', '.join(failed)}" if failed else ''
+            ax.set_title(f"{record[workload]['ops']:,}-op chain{failed_note}")
             ax.set_ylabel('seconds, build + backward')
         ax.tick_params(axis='x', rotation=35)
     return fig
