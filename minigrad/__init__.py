@@ -24,7 +24,7 @@ from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broa
                   squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide,
                   unsqueeze, var, view, where)
 from .tensor import Size, Tensor
-from . import autograd
+from . import autograd, cuda
 
 bool = bool_
 

@@ -3,17 +3,22 @@
 Everything above this layer takes its array module from the arrays it holds (``xp = array_module(a)``),
 so the same kernels run on NumPy (CPU) and CuPy (CUDA). What genuinely differs between the two libraries
 lives here: creating arrays on a device, moving arrays between devices, random number generation,
-scatter-add (the backward of advanced indexing) and the dtype rules minigrad shares with PyTorch.
+scatter-add (the backward of advanced indexing), the linear solve, and the dtype rules minigrad shares
+with PyTorch.
 """
 import builtins
+import contextlib
 import threading
 
 import numpy
 
+_cupy_import_error = None
 try:  # CuPy is optional: `pip install minigrad[gpu]`
     import cupy as _cupy
-except Exception:  # ImportError, or a CuPy that cannot find its CUDA libraries
+except ImportError:
     _cupy = None
+except Exception as _exc:  # a CuPy that cannot load its CUDA libraries: remember why, to say so
+    _cupy, _cupy_import_error = None, _exc
 
 ndarray = numpy.ndarray
 scalar_types = numpy.generic  # what NumPy returns for 0-d results; minigrad keeps 0-d arrays instead
@@ -112,6 +117,12 @@ def result_dtype(a, b):
 
 
 # ---------------------------------------------------------------------------------------------- devices
+# Device types beyond 'cpu' and 'cuda', each with the array module that holds its arrays. The
+# device-agnostic test suite registers a guarded NumPy here (tests/guarded_numpy.py) so that every kernel
+# runs, on a machine without a GPU, as if on a second device.
+_extra_modules = {}
+
+
 class device:
     """A device: ``'cpu'`` or ``'cuda'`` / ``'cuda:N'``. Compares equal to its string form."""
     __slots__ = ('type', 'index')
@@ -123,13 +134,13 @@ class device:
         if not isinstance(spec, str):
             raise TypeError(f"a device is 'cpu', 'cuda' or 'cuda:N', got {spec!r}")
         kind, _, num = spec.partition(':')
-        if kind not in ('cpu', 'cuda'):
+        if kind not in ('cpu', 'cuda') and kind not in _extra_modules:
             raise ValueError(f"unknown device {spec!r}: use 'cpu', 'cuda' or 'cuda:N'")
         if num:
             if not num.isdigit():
                 raise ValueError(f"bad device index in {spec!r}: use 'cuda:0', 'cuda:1', ...")
             index = _pyint(num)
-        if kind == 'cpu':
+        if kind != 'cuda':
             index = None
         elif index is None:
             index = 0
@@ -164,17 +175,40 @@ def as_device(spec):
     return spec if isinstance(spec, device) else device(spec)
 
 
+def register_device_type(name, module):
+    """Let ``device(name)`` hold the arrays of ``module``, an array module shaped like CuPy.
+
+    ``module`` offers NumPy's functions (``module.exp``, ``module.linalg.solve``, ...), ``asnumpy(array)``
+    to copy an array to the host, and ``random.default_rng(seed)``; its arrays answer
+    ``__array_namespace_minigrad__()`` with ``module``, whose ``device_type`` is ``name``. Used by the
+    device-agnostic tests; ``unregister_device_type(name)`` undoes it.
+    """
+    if name in ('cpu', 'cuda') or not name.isidentifier():
+        raise ValueError(f"cannot register device type {name!r}: choose a new name such as 'guarded'")
+    _extra_modules[name] = module
+
+
+def unregister_device_type(name):
+    _extra_modules.pop(name, None)
+    _generators.forget(name)
+
+
 def cuda_unavailable_reason():
     """None when CUDA can be used, else a sentence saying why not and what to do."""
     if _cupy is None:
+        if _cupy_import_error is not None:
+            return (f"CuPy is installed but cannot be imported ({_cupy_import_error}); reinstall the "
+                    "wheel that matches your CUDA version (`pip install minigrad[gpu]` installs "
+                    "cupy-cuda12x)")
         return ("CuPy is not installed: install the GPU extra with `pip install minigrad[gpu]` "
                 "(cupy-cuda12x) on a machine with an NVIDIA GPU")
     try:
         count = _cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:  # no driver, no device
-        return f"CuPy is installed but no CUDA device is usable ({exc}); run on a machine with an NVIDIA GPU"
+        return (f"CuPy is installed but no CUDA device is usable ({exc}); run on a machine with an "
+                "NVIDIA GPU and driver (`nvidia-smi` lists them)")
     if count == 0:
-        return "CuPy is installed but this machine has no CUDA device"
+        return "CuPy is installed but this machine has no CUDA device; run on a machine with an NVIDIA GPU"
     return None
 
 
@@ -190,18 +224,48 @@ def _require_cuda(dev):
     reason = cuda_unavailable_reason()
     if reason:
         raise RuntimeError(f"cannot use device '{dev}': {reason}")
-    if dev.index >= _cupy.cuda.runtime.getDeviceCount():
-        raise RuntimeError(f"device '{dev}' does not exist: this machine has "
-                           f"{_cupy.cuda.runtime.getDeviceCount()} CUDA device(s)")
+    count = _cupy.cuda.runtime.getDeviceCount()
+    if dev.index >= count:
+        raise RuntimeError(f"device '{dev}' does not exist: this machine has {count} CUDA device(s), "
+                           f"'cuda:0' to 'cuda:{count - 1}'")
+
+
+def cuda_device_name(index):
+    _require_cuda(device('cuda', index))
+    name = _cupy.cuda.runtime.getDeviceProperties(index)['name']
+    return name.decode() if isinstance(name, bytes) else name
+
+
+def cuda_current_device():
+    _require_cuda(device('cuda'))
+    return _cupy.cuda.runtime.getDevice()
+
+
+def cuda_synchronize(dev):
+    """Wait until every kernel queued on ``dev`` has finished (for timing)."""
+    _require_cuda(dev)
+    _cupy.cuda.Device(dev.index).synchronize()
+
+
+def on_device(dev):
+    """A context in which new CuPy arrays go to ``dev`` (does nothing for other devices)."""
+    if dev.type == 'cuda':
+        return _cupy.cuda.Device(dev.index)
+    return contextlib.nullcontext()
 
 
 def module_for(dev):
-    """The array module (numpy or cupy) that creates arrays on ``dev``."""
+    """The array module (numpy, cupy, or a registered one) that creates arrays on ``dev``."""
     dev = as_device(dev)
     if dev.type == 'cpu':
         return numpy
-    _require_cuda(dev)
-    return _cupy
+    if dev.type == 'cuda':
+        _require_cuda(dev)
+        return _cupy
+    module = _extra_modules.get(dev.type)
+    if module is None:
+        raise RuntimeError(f"device type '{dev.type}' is no longer registered")
+    return module
 
 
 def array_module(array):
@@ -209,7 +273,7 @@ def array_module(array):
     if type(array) is ndarray:
         return numpy
     get = getattr(array, '__array_namespace_minigrad__', None)
-    if get is not None:  # a test backend (see tests/test_device_agnostic.py)
+    if get is not None:  # a registered device type (see register_device_type)
         return get()
     if _cupy is not None and isinstance(array, _cupy.ndarray):
         return _cupy
@@ -217,47 +281,66 @@ def array_module(array):
 
 
 def device_of(array):
-    if type(array) is ndarray or _cupy is None or not isinstance(array, _cupy.ndarray):
+    """The device an array lives on (``'cpu'`` for NumPy arrays, scalars and lists)."""
+    if type(array) is ndarray:
         return CPU
-    return device('cuda', array.device.id)
+    get = getattr(array, '__array_namespace_minigrad__', None)
+    if get is not None:
+        return device(get().device_type)
+    if _cupy is not None and isinstance(array, _cupy.ndarray):
+        return device('cuda', array.device.id)
+    return CPU
 
 
-def to_device(array, dev):
-    """Move (copy) an array to ``dev``; returns the same array when it is already there."""
-    dev = as_device(dev)
-    if dev.type == 'cpu':
-        if _cupy is not None and isinstance(array, _cupy.ndarray):
-            return _cupy.asnumpy(array)
-        return array
-    _require_cuda(dev)
-    with _cupy.cuda.Device(dev.index):
-        return _cupy.asarray(array)
+def mixed_devices_error(op, first, second):
+    """The error for an op given arrays on two devices, saying how to bring them together."""
+    return RuntimeError(f"{op}: expected all tensors on the same device, got {first} and {second}; "
+                        f"move one with .to('{first}') or .to('{second}')")
 
 
 def to_host(array):
     """A NumPy array with the same values (no copy for NumPy arrays)."""
     if type(array) is ndarray:
         return array
-    if _cupy is not None and isinstance(array, _cupy.ndarray):
-        return _cupy.asnumpy(array)
-    return numpy.asarray(array)
+    xp = array_module(array)
+    if xp is numpy:
+        return numpy.asarray(array)
+    return xp.asnumpy(array)
+
+
+def to_device(array, dev):
+    """Move (copy) an array to ``dev``; returns the same array when it is already there."""
+    dev = as_device(dev)
+    if dev.type == 'cpu':
+        return to_host(array)
+    if device_of(array) == dev:
+        return array
+    if dev.type == 'cuda':
+        _require_cuda(dev)
+        with _cupy.cuda.Device(dev.index):
+            if isinstance(array, _cupy.ndarray):  # from another GPU
+                return _cupy.copy(array)
+            return _cupy.asarray(to_host(array))
+    return module_for(dev).asarray(to_host(array))
 
 
 def asarray(data, dtype=None, dev=None, copy=False):
-    """Convert ``data`` (scalar, nested list, NumPy or CuPy array) into an array on ``dev``; with
-    ``copy=True`` the result never shares memory with ``data``."""
+    """Convert ``data`` (scalar, nested list, NumPy or CuPy array) into an array on ``dev`` (by default
+    the device of ``data``); with ``copy=True`` the result never shares memory with ``data``."""
+    is_array = hasattr(data, 'dtype') and hasattr(data, 'shape')
     dev = as_device(dev) if dev is not None else device_of(data)
+    moved = to_device(data, dev) if is_array else data
     xp = module_for(dev)
-    if dev.type == 'cuda':
-        with _cupy.cuda.Device(dev.index):
-            moved = to_device(data, dev) if hasattr(data, 'dtype') else data
-            out = xp.asarray(moved, dtype=dtype)
-            return out.copy() if copy and (out is data or out is moved and moved is data) else out
-    if _cupy is not None and isinstance(data, _cupy.ndarray):
-        data = _cupy.asnumpy(data)
-    if copy and hasattr(data, 'dtype'):
-        return numpy.array(data, dtype=dtype, copy=True)
-    return numpy.asarray(data, dtype=dtype)
+    with on_device(dev):
+        if copy and is_array and moved is data:
+            return xp.array(moved, dtype=dtype, copy=True)
+        return xp.asarray(moved, dtype=dtype)
+
+
+def broadcast_shapes(*shapes):
+    """The shape arrays of ``shapes`` broadcast to: shape arithmetic, done on the host for every device
+    (CuPy has no ``broadcast_shapes``)."""
+    return numpy.broadcast_shapes(*shapes)
 
 
 def infer_dtype(data):
@@ -331,38 +414,49 @@ def bytes_to_array(data):
 
 # ------------------------------------------------------------------------------------ random numbers
 class _Generators:
-    """One random generator per device, reseeded together by ``manual_seed``."""
+    """One random generator per device. ``manual_seed`` reseeds them all; a device type may be given
+    its own seed (``minigrad.cuda.manual_seed``). The same seed gives different numbers on CPU and
+    CUDA: NumPy and CuPy use different generators (PCG64 and XORWOW)."""
 
     def __init__(self):
         self.seed = None
+        self.seed_by_type = {}
         self.by_device = {}
 
     def get(self, dev):
         dev = as_device(dev)
         gen = self.by_device.get(dev)
         if gen is None:
-            if dev.type == 'cpu':
-                gen = numpy.random.default_rng(self.seed)
-            else:
-                _require_cuda(dev)
-                with _cupy.cuda.Device(dev.index):
-                    gen = _cupy.random.default_rng(self.seed)
+            seed = self.seed_by_type.get(dev.type, self.seed)
+            xp = module_for(dev)
+            with on_device(dev):
+                gen = xp.random.default_rng(seed)
             self.by_device[dev] = gen
         return gen
 
-    def reseed(self, seed):
-        self.seed = seed
-        self.by_device.clear()
+    def reseed(self, seed, device_type=None):
+        if device_type is None:
+            self.seed = seed
+            self.seed_by_type.clear()
+            self.by_device.clear()
+        else:
+            self.seed_by_type[device_type] = seed
+            self.forget(device_type)
+
+    def forget(self, device_type):
+        for dev in [d for d in self.by_device if d.type == device_type]:
+            del self.by_device[dev]
 
 
 _generators = _Generators()
 
 
-def manual_seed(seed):
-    """Make every later random draw (factories, initialisers, dropout, shuffling) reproducible."""
+def manual_seed(seed, device_type=None):
+    """Make every later random draw (factories, initialisers, dropout, shuffling) reproducible; with
+    ``device_type`` (``'cuda'``) only the generators of that kind of device are reseeded."""
     if not isinstance(seed, (_pyint, numpy.integer)) or isinstance(seed, bool):
         raise TypeError(f"manual_seed expects an int, got {seed!r}")
-    _generators.reseed(_pyint(seed))
+    _generators.reseed(_pyint(seed), device_type)
     return seed
 
 
@@ -392,7 +486,13 @@ def random_integers(low, high, shape, dev=None):
 
 
 def random_permutation(n, dev=None):
-    return generator(dev).permutation(n)
+    """A random order of ``range(n)`` (int64)."""
+    gen = generator(dev)
+    if type(gen) is numpy.random.Generator:
+        return gen.permutation(n)
+    # CuPy's Generator has no permutation: sorting n uniform draws gives every order the same chance
+    # (ties between float64 draws are negligible).
+    return gen.random(n).argsort().astype(int64, copy=False)
 
 
 def format_array(array):

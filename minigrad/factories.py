@@ -17,6 +17,15 @@ def _finish(array, requires_grad):
     return t
 
 
+def _shape(sizes, size, op):
+    """Sizes given as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, as PyTorch accepts them."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{op}: give the sizes either positionally or as size=..., not both")
+        sizes = (size,)
+    return _sizes(sizes, op)
+
+
 def _float_dtype(dtype):
     return backend.as_dtype(dtype) if dtype is not None else backend.get_default_dtype()
 
@@ -39,19 +48,19 @@ def from_numpy(array):
     return _finish(backend.asarray(array), False)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     xp = backend.module_for(device)
-    return _finish(xp.zeros(_sizes(size, 'zeros'), dtype=_float_dtype(dtype)), requires_grad)
+    return _finish(xp.zeros(_shape(sizes, size, 'zeros'), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     xp = backend.module_for(device)
-    return _finish(xp.ones(_sizes(size, 'ones'), dtype=_float_dtype(dtype)), requires_grad)
+    return _finish(xp.ones(_shape(sizes, size, 'ones'), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     xp = backend.module_for(device)
-    return _finish(xp.empty(_sizes(size, 'empty'), dtype=_float_dtype(dtype)), requires_grad)
+    return _finish(xp.empty(_shape(sizes, size, 'empty'), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -62,15 +71,15 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
                    requires_grad)
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
-    array = backend.random_uniform(_sizes(size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device)
+    array = backend.random_uniform(_shape(sizes, size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device)
     return _finish(array, requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
-    array = backend.random_normal(_sizes(size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device)
+    array = backend.random_normal(_shape(sizes, size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device)
     return _finish(array, requires_grad)
 
 
@@ -82,8 +91,7 @@ def normal(mean, std, size=None, *, dtype=None, device=None, requires_grad=False
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._array if isinstance(mean, Tensor) else mean
         s = std._array if isinstance(std, Tensor) else std
-        xp = backend.array_module(m if isinstance(mean, Tensor) else s)
-        shape = xp.broadcast_shapes(getattr(m, 'shape', ()), getattr(s, 'shape', ()))
+        shape = backend.broadcast_shapes(getattr(m, 'shape', ()), getattr(s, 'shape', ()))
         dtype = _float_dtype(dtype or (mean if isinstance(mean, Tensor) else std).dtype)
         device = device or (mean if isinstance(mean, Tensor) else std).device
         array = backend.random_normal(shape, 0.0, 1.0, dtype, device) * s + m

@@ -67,8 +67,7 @@ def _cast_array_operand(x, dtype):
 
 def _check_devices(op, a, b):
     if backend.device_of(a._array) != backend.device_of(b._array):
-        raise RuntimeError(f"{op}: expected all tensors on the same device, got {a.device} and {b.device}; "
-                           f"move one with .to('{a.device}') or .to('{b.device}')")
+        raise backend.mixed_devices_error(op, a.device, b.device)
 
 
 def promote(a, b, op='op'):
@@ -707,16 +706,18 @@ def _index_part(part, device):
             raise IndexError("tensors used as indices must be integer or bool tensors, got "
                              f"{part.dtype}; convert with .long()")
         return backend.to_device(arr, device)
+    if getattr(part, 'ndim', 0):  # a NumPy index array indexing a CUDA tensor: the backward
+        return backend.to_device(part, device)  # scatter-adds with it, on the device
     return part
 
 
 def normalise_index(index, device):
-    """Turn Tensors inside an index into arrays on ``device``."""
+    """Turn Tensors and arrays inside an index into arrays on ``device``."""
     Tensor = _fn.Tensor
-    if isinstance(index, Tensor):
+    if isinstance(index, Tensor) or getattr(index, 'ndim', 0):
         return _index_part(index, device)
     if type(index) is tuple:
-        if any(isinstance(p, Tensor) for p in index):
+        if any(isinstance(p, Tensor) or getattr(p, 'ndim', 0) for p in index):
             return tuple(_index_part(p, device) for p in index)
     return index
 

@@ -30,6 +30,23 @@ IN_CI = os.environ.get('CI', '').lower() in ('1', 'true', 'yes')
 
 
 def pytest_collection_modifyitems(config, items):
+    _skip_torch_tests(items)
+    _skip_gpu_tests(items)
+
+
+def _skip_gpu_tests(items):
+    """Tests marked `gpu` skip cleanly without CuPy or without a CUDA device, saying which."""
+    from minigrad import backend
+    reason = backend.cuda_unavailable_reason()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=f"no CUDA: {reason}")
+    for item in items:
+        if item.get_closest_marker('gpu') is not None:
+            item.add_marker(skip)
+
+
+def _skip_torch_tests(items):
     """Tests marked `torch` skip cleanly without torch, except in CI, where torch must be there."""
     if TORCH:
         return

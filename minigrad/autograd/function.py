@@ -30,11 +30,11 @@ Conventions that keep every op short:
   Tensors instead of arrays so that the backward pass is itself recorded. Piecewise-constant values
   (masks, signs, indices) may be stored as plain ``ctx`` attributes.
 - For ``create_graph=True`` to work, write ``backward`` with operators (``+ - * / ** @``, comparisons,
-  indexing, ``.reshape``, ``.sum(axis=..., keepdims=...)``, ``.mT``) and call other ops through
-  ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls ``xp``
-  functions directly still gives correct first derivatives.
+  indexing, ``.reshape``, ``.sum(axis=..., keepdims=...)``, ``.swapaxes(-1, -2)``) and call other ops
+  through ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls
+  ``xp`` functions directly still gives correct first derivatives.
 """
-from ..backend import as_array, device_of, scalar_types
+from ..backend import as_array, device_of, mixed_devices_error, scalar_types
 from .grad_mode import state
 
 # The Tensor class, registered by minigrad.tensor when it is imported (this layer sits below it).
@@ -129,7 +129,9 @@ class Function:
         except TypeError as exc:
             raise _device_error(cls, arrays, exc) from None
         if isinstance(out, scalar_types):  # NumPy returns scalars for 0-d results: keep arrays
-            out = as_array(out)
+            scalar, out = out, as_array(out)
+            if ctx.saved_tensors:  # a saved output must stay the output (version check, create_graph)
+                ctx.saved_tensors = tuple(out if s is scalar else s for s in ctx.saved_tensors)
         result = Tensor.__new__(Tensor)
         result._array = out
         result.grad = None
@@ -182,12 +184,16 @@ def _shape_error(cls, arrays, exc):
 
 
 def _device_error(cls, arrays, exc):
-    """Operands on two devices (NumPy and CuPy arrays) make the array library raise a TypeError."""
-    devices = {str(device_of(a)) for a in arrays if hasattr(a, 'shape')}
-    if len(devices) > 1:
-        listed = ' and '.join(sorted(devices))
-        return RuntimeError(f"{cls.__name__.lower()}: expected all tensors on the same device, got {listed}; "
-                            "move them to one device first with .to(device)")
+    """Operands on two devices make the array library raise a TypeError (CuPy refuses NumPy arrays):
+    name both devices instead. Only arrays with dimensions count; NumPy scalars go anywhere."""
+    first = None
+    for a in arrays:
+        if getattr(a, 'ndim', 0):
+            dev = device_of(a)
+            if first is None:
+                first = dev
+            elif dev != first:
+                return mixed_devices_error(cls.__name__.lower(), first, dev)
     return exc
 
 

@@ -3,6 +3,8 @@
 
 A 1-D operand is treated as a row (left) or column (right) vector and the added dimension is removed, as
 ``numpy.matmul`` and ``torch.matmul`` do; the engine sums the gradients of broadcast batch dimensions.
+
+Transposes are written ``.swapaxes(-1, -2)`` rather than ``.mT``: CuPy arrays before v14 lack ``.mT``.
 """
 from ..autograd.function import Function
 
@@ -41,7 +43,7 @@ class Matmul(Function):
             return (grad * b if needs[0] else None), (grad * a if needs[1] else None)
         if a.ndim == 1:                            # (k,) @ (..., k, m) -> (..., m)
             if needs[0]:
-                grad_a = (grad[..., None, :] @ b.mT)[..., 0, :]
+                grad_a = (grad[..., None, :] @ b.swapaxes(-1, -2))[..., 0, :]
             if needs[1]:
                 grad_b = a[:, None] * grad[..., None, :]
             return grad_a, grad_b
@@ -49,12 +51,12 @@ class Matmul(Function):
             if needs[0]:
                 grad_a = grad[..., :, None] * b
             if needs[1]:
-                grad_b = (a.mT @ grad[..., :, None])[..., 0]
+                grad_b = (a.swapaxes(-1, -2) @ grad[..., :, None])[..., 0]
             return grad_a, grad_b
         if needs[0]:
-            grad_a = grad @ b.mT
+            grad_a = grad @ b.swapaxes(-1, -2)
         if needs[1]:
-            grad_b = a.mT @ grad
+            grad_b = a.swapaxes(-1, -2) @ grad
         return grad_a, grad_b
 
 

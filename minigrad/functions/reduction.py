@@ -118,7 +118,7 @@ class TakeAlongDim(Function):
     @staticmethod
     def forward(ctx, x, indices, axis, keepdims):
         xp = array_module(x)
-        kept = xp.expand_dims(indices, axis)  # indices come from argmax(axis), without the kept dim
+        kept = xp.expand_dims(indices, axis)
         ctx.kept_indices, ctx.in_shape, ctx.axis, ctx.keepdims, ctx.dtype = kept, x.shape, axis, keepdims, x.dtype
         out = xp.take_along_axis(x, kept, axis=axis)
         return out if keepdims else out.squeeze(axis)

@@ -99,10 +99,25 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     return MSE.apply(input, target, reduction)
 
 
-def _move_class_dim_last(t):
-    """(N, C, d1, ..., dk) -> (N * d1 * ... * dk, C)."""
+def _rows(t):
+    """Logits-shaped (C,), (N, C) or (N, C, d1, ...) -> (M, C): one row per prediction, classes last."""
+    if t.ndim == 1:
+        return ops.reshape(t, 1, t.shape[0])
+    if t.ndim == 2:
+        return t
     dims = (0,) + tuple(range(2, t.ndim)) + (1,)
     return ops.reshape(ops.permute(t, dims), -1, t.shape[1])
+
+
+def _class_weights(weight, classes, like):
+    if weight is None:
+        return None
+    array = weight._array if isinstance(weight, _fn.Tensor) else \
+        backend.array_module(like._array).asarray(weight)
+    if array.shape != (classes,):
+        raise ValueError(f"cross_entropy: weight must have shape ({classes},), one per class, got "
+                         f"{tuple(array.shape)}")
+    return backend.to_device(array, like.device).astype(like.dtype, copy=False)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -131,17 +146,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     target = target if isinstance(target, Tensor) else ops.as_tensor(target, device=input.device)
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     batch_shape = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
-    logits = ops.reshape(input, 1, classes) if input.ndim == 1 else \
-        input if input.ndim == 2 else _move_class_dim_last(input)
-    xp = backend.array_module(input._array)
-    weight_array = None
-    if weight is not None:
-        weight_array = weight._array if isinstance(weight, Tensor) else xp.asarray(weight)
-        if weight_array.shape != (classes,):
-            raise ValueError(f"cross_entropy: weight must have shape ({classes},), one per class, got "
-                             f"{tuple(weight_array.shape)}")
-        weight_array = weight_array.astype(input.dtype, copy=False)
-
+    logits = _rows(input)
+    weight = _class_weights(weight, classes, input)
     if target._array.dtype.kind in 'iu':
         if tuple(target.shape) != batch_shape:
             raise ValueError(f"cross_entropy: class-index target of shape {tuple(target.shape)} does not "
@@ -149,21 +155,19 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                              "the logits' shape without the class dimension")
         labels = backend.to_device(target._array.reshape(-1).astype(backend.int64, copy=False),
                                    input.device)
-        coef, divisor = _index_coefficients(labels, classes, weight_array, ignore_index,
-                                            label_smoothing, input.dtype)
+        coef, divisor = _index_coefficients(labels, classes, weight, ignore_index, label_smoothing,
+                                            input.dtype)
     else:
         if tuple(target.shape) != tuple(input.shape):
             raise ValueError(f"cross_entropy: a probability target must have the logits' shape "
                              f"{tuple(input.shape)}, got {tuple(target.shape)}; for class labels use an "
                              "integer tensor (target.long())")
-        probs = ops.cast(target, input.dtype)
-        probs = ops.reshape(probs, 1, classes) if probs.ndim == 1 else \
-            probs if probs.ndim == 2 else _move_class_dim_last(probs)
+        coef = _rows(ops.cast(target, input.dtype))
         if label_smoothing:
-            probs = probs * (1.0 - label_smoothing) + label_smoothing / classes
-        if weight_array is not None:
-            probs = probs * weight_array
-        coef, divisor = probs, logits.shape[0]
+            coef = coef * (1.0 - label_smoothing) + label_smoothing / classes
+        if weight is not None:
+            coef = coef * weight
+        divisor = logits.shape[0]
     loss = CrossEntropy.apply(logits, coef, divisor, reduction)
     if reduction == 'none':
         loss = ops.reshape(loss, batch_shape)
