@@ -150,3 +150,12 @@ def test_profile(tmp_path):
     assert [p['phase'] for p in record['mlp']['phases']] == ['forward', 'zero_grad', 'backward', 'update']
     assert {r['op'] for r in record['mlp']['ops_ms']} >= {'Linear', 'Relu'}
     assert record['threads'] == 1 and record['clock'] == 'cpu'
+
+
+def test_written_files_are_ordinary_and_complete(tmp_path):
+    path = common.write_json(str(tmp_path / 'r.json'), {'x': 1})
+    assert json.load(open(path)) == {'x': 1}
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
+    assert os.listdir(tmp_path) == ['r.json']

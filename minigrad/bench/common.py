@@ -295,6 +295,9 @@ def _atomic(path, write):
     try:
         with os.fdopen(fd, 'wb') as f:
             write(f)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; results are ordinary files
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
