@@ -267,6 +267,21 @@ def median(values):
     return statistics.median(values)
 
 
+FLOOR, TORCH = 'numpy (floor)', 'torch'
+
+
+def summary_rows(samples, unit='s'):
+    """One row per case of :func:`measure`'s samples: median and quartiles of its total in ``unit``
+    ('s', 'ms' or 'us'), and the median's ratio to the NumPy floor's and to torch's (None without them)."""
+    scale = {'s': 1.0, 'ms': 1e3, 'us': 1e6}[unit]
+    stats = {name: summarize(phases['total']) for name, phases in samples.items()}
+    base = {key: stats[key]['median'] for key in (FLOOR, TORCH) if key in stats}
+    return [{'library': name, f'median_{unit}': s['median'] * scale, f'q1_{unit}': s['q1'] * scale,
+             f'q3_{unit}': s['q3'] * scale,
+             'vs_floor': s['median'] / base[FLOOR] if FLOOR in base else None,
+             'vs_torch': s['median'] / base[TORCH] if TORCH in base else None} for name, s in stats.items()]
+
+
 # ------------------------------------------------------------------------------------------- output
 def format_seconds(seconds):
     """``1.23 s``, ``4.56 ms`` or ``7.8 us``, with three significant digits."""
@@ -274,6 +289,16 @@ def format_seconds(seconds):
         if seconds >= scale:
             return f'{seconds / scale:.3g} {unit}'
     return f'{seconds * 1e9:.3g} ns'
+
+
+def fmt(value, spec='{:.2f}x'):
+    """``spec.format(value)``, or ``-`` when there is no value (a ratio without its reference)."""
+    return '-' if value is None else spec.format(value)
+
+
+def split_list(text, convert=str):
+    """``'a, b,c'`` -> ``['a', 'b', 'c']`` (each item passed through ``convert``)."""
+    return [convert(item.strip()) for item in text.split(',') if item.strip()]
 
 
 def table(headers, rows):

@@ -14,8 +14,8 @@ import json
 import sys
 
 from . import chains
-from .common import (CLOCKS, Skipped, base_parser, max_rss_mb, median, metadata, new_figure, print_conditions,
-                     rss_mb, run_worker, save_results, table, thread_limit)
+from .common import (CLOCKS, Skipped, base_parser, fmt, max_rss_mb, median, metadata, new_figure,
+                     print_conditions, rss_mb, run_worker, save_results, table, thread_limit)
 from .op_overhead import parse_libs
 
 TRACED = ('minigrad', 'numpy (floor)')
@@ -82,13 +82,10 @@ def measure_deep(libs, n_ops=100000, size=4, repeat=3, timeout=600, clock='wall'
 
 def format_rows(rows):
     """The table, then one line per library that did not finish (with the reason)."""
-    def f(r, key, fmt):
-        value = r.get(key)
-        return fmt.format(value) if value is not None else '-'
     lines = [[r['library'], r['status']] + (
-        [f(r, 'build_s', '{:.3f}'), f(r, 'backward_s', '{:.3f}'),
-         f(r, 'build_vs_torch', '{:.2f}x') + ' / ' + f(r, 'backward_vs_torch', '{:.2f}x'),
-         f(r, 'rss_growth_mb', '{:.1f}'), f(r, 'tracemalloc_peak_mb', '{:.1f}')]
+        [fmt(r['build_s'], '{:.3f}'), fmt(r['backward_s'], '{:.3f}'),
+         fmt(r.get('build_vs_torch')) + ' / ' + fmt(r.get('backward_vs_torch')),
+         fmt(r['rss_growth_mb'], '{:.1f}'), fmt(r['tracemalloc_peak_mb'], '{:.1f}')]
         if r['status'] == 'ok' else ['-'] * 5) for r in rows]
     text = table(['library', 'status', 'build s', 'backward s', 'vs torch (build/bwd)', 'peak RSS +MB',
                   'tracemalloc MB'], lines)

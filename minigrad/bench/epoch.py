@@ -20,8 +20,8 @@ synthetic data (a subset of the real files would still read them whole).
 import sys
 
 from . import mlp
-from .common import (Skipped, base_parser, max_rss_mb, measure, metadata, new_figure, print_conditions,
-                     rss_mb, run_worker, save_results, summarize, table, thread_limit, xp)
+from .common import (Skipped, base_parser, fmt, max_rss_mb, measure, metadata, new_figure, print_conditions,
+                     rss_mb, run_worker, save_results, split_list, summary_rows, table, thread_limit, xp)
 
 LIBS = ('numpy (floor)', 'minigrad', 'minigrad nn', 'torch')
 TRAIN_SIZE = 60000
@@ -88,13 +88,9 @@ def measure_epochs(X, y, libs, repeat, batch=256, clock='wall'):
             cases[name], batching[name] = make_epoch(name, X, y, batch)
         except Skipped as exc:
             skipped[name] = str(exc)
-    samples = measure(cases, repeat=repeat, warmup=1, clock=clock)
-    stats = {name: summarize(ph['total']) for name, ph in samples.items()}
-    floor = stats.get('numpy (floor)', {}).get('median')
-    torch = stats.get('torch', {}).get('median')
-    rows = [{'library': name, 'batching': batching[name], 'median_s': s['median'], 'q1_s': s['q1'],
-             'q3_s': s['q3'], 'vs_floor': s['median'] / floor if floor else None,
-             'vs_torch': s['median'] / torch if torch else None} for name, s in stats.items()]
+    rows = summary_rows(measure(cases, repeat=repeat, warmup=1, clock=clock), 's')
+    for r in rows:
+        r['batching'] = batching[r['library']]
     return rows, skipped
 
 
@@ -139,21 +135,17 @@ def measure_memory(libs, sizes, batch=256, timeout=900):
 
 
 def format_epochs(rows):
-    def x(v):
-        return f'{v:.2f}x' if v else '-'
     return table(['library', 'batching', 'epoch s (median)', 'q1-q3 s', 'vs NumPy floor', 'vs torch'],
                  [[r['library'], r['batching'], f"{r['median_s']:.3f}", f"{r['q1_s']:.3f}-{r['q3_s']:.3f}",
-                   x(r['vs_floor']), x(r['vs_torch'])] for r in rows])
+                   fmt(r['vs_floor']), fmt(r['vs_torch'])] for r in rows])
 
 
 def format_memory(rows):
-    def f(v, fmt):
-        return fmt.format(v) if v is not None else '-'
     return table(['library', 'samples', 'data MB', 'peak RSS +MB', 'RSS / (data+model)', 'tracemalloc MB',
                   'traced / (data+model)'],
                  [[r['library'], r['samples'], f"{r['dataset_mb']:.0f}", f"{r['rss_growth_mb']:.0f}",
-                   f"{r['rss_vs_data']:.2f}x", f(r['tracemalloc_peak_mb'], '{:.0f}'),
-                   f(r['traced_vs_data'], '{:.2f}x')] for r in rows])
+                   fmt(r['rss_vs_data']), fmt(r['tracemalloc_peak_mb'], '{:.0f}'), fmt(r['traced_vs_data'])]
+                  for r in rows])
 
 
 def plot(epochs, memory):
@@ -188,11 +180,11 @@ def parser():
 
 
 def run(args, command='minigrad bench epoch'):
-    libs = [name.strip() for name in args.libs.split(',') if name.strip()]
+    libs = split_list(args.libs)
     unknown = [name for name in libs if name not in mlp.BUILDERS]
     if unknown:
         raise SystemExit(f"unknown libraries {unknown}: choose among {', '.join(LIBS)}")
-    sizes = [int(float(v)) for v in args.memory_sizes.split(',') if v.strip()]
+    sizes = split_list(args.memory_sizes, lambda v: int(float(v)))
     if args.quick:
         args.samples, args.repeat, sizes = min(args.samples or 1024, 1024), 2, [512, 1024]
     print_conditions()

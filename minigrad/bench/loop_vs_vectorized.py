@@ -17,7 +17,7 @@ import time
 
 from ..kernels import reference as R
 from .common import (Skipped, base_parser, calibrate, format_seconds, measure, median, metadata, new_figure,
-                     optional_import, print_conditions, save_results, table, thread_limit, xp)
+                     optional_import, print_conditions, save_results, split_list, table, thread_limit, xp)
 from .mlp import cross_entropy
 
 VECTOR_SIZES = (100, 1000, 10000, 100000)
@@ -194,7 +194,7 @@ def plot(rows):
 
 
 def _ints(text):
-    return tuple(int(float(v)) for v in text.split(',') if v.strip())
+    return tuple(split_list(text, lambda v: int(float(v))))
 
 
 def parser():
@@ -208,7 +208,7 @@ def parser():
 
 
 def run(args, command='minigrad bench loop-vs-vectorized'):
-    kernels = [k.strip() for k in args.kernels.split(',') if k.strip()]
+    kernels = split_list(args.kernels)
     unknown = [k for k in kernels if k not in KERNELS]
     if unknown:
         raise SystemExit(f"unknown kernel(s) {unknown}: choose among {', '.join(KERNELS)}")

@@ -149,42 +149,16 @@ def minigrad_step(params):
     return model.step, model.prepare
 
 
-def minigrad_nn_step(params):
-    """minigrad the PyTorch way: ``nn.Sequential``, ``nn.CrossEntropyLoss``, ``optim.SGD``."""
-    import minigrad
-    try:
-        from minigrad import nn, optim
-    except ImportError as exc:
-        raise Skipped(f"minigrad.nn / minigrad.optim are not available in this build ({exc})") from None
+def pytorch_style_step(torch, params):
+    """The idiomatic PyTorch step (``nn.Sequential``, ``nn.CrossEntropyLoss``, ``optim.SGD``), written once
+    for any module with PyTorch's API: ``torch`` itself, or ``minigrad`` (only the import differs)."""
     n_in, n_hidden, n_out = sizes_of(params)
+    nn = torch.nn
     model = nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))
-    with minigrad.no_grad():
-        for p, value in zip(model.parameters(), params):
-            p.copy_(minigrad.from_numpy(value))
-    loss_fn = nn.CrossEntropyLoss()
-    opt = optim.SGD(model.parameters(), lr=LR)
-
-    def step(X, y, want_loss=False):
-        opt.zero_grad()
-        loss = loss_fn(model(X), y)
-        loss.backward()
-        opt.step()
-        return loss.item() if want_loss else None
-
-    return step, lambda X, y: (minigrad.from_numpy(X), minigrad.from_numpy(y))
-
-
-# ------------------------------------------------------------------------------------------ peers
-def torch_step(params):
-    """PyTorch CPU, the idiomatic way: ``nn.Sequential``, ``CrossEntropyLoss``, ``optim.SGD``."""
-    torch = optional_import('torch')
-    n_in, n_hidden, n_out = sizes_of(params)
-    model = torch.nn.Sequential(torch.nn.Linear(n_in, n_hidden), torch.nn.ReLU(),
-                                torch.nn.Linear(n_hidden, n_out))
     with torch.no_grad():
         for p, value in zip(model.parameters(), params):
             p.copy_(torch.from_numpy(value))
-    loss_fn = torch.nn.CrossEntropyLoss()
+    loss_fn = nn.CrossEntropyLoss()
     opt = torch.optim.SGD(model.parameters(), lr=LR)
 
     def step(X, y, want_loss=False):
@@ -195,6 +169,20 @@ def torch_step(params):
         return loss.item() if want_loss else None
 
     return step, lambda X, y: (torch.from_numpy(X), torch.from_numpy(y))
+
+
+def minigrad_nn_step(params):
+    """minigrad the PyTorch way (:func:`pytorch_style_step`)."""
+    import minigrad
+    if not (hasattr(minigrad, 'nn') and hasattr(minigrad, 'optim')):
+        raise Skipped("minigrad.nn / minigrad.optim are not available in this build")
+    return pytorch_style_step(minigrad, params)
+
+
+# ------------------------------------------------------------------------------------------ peers
+def torch_step(params):
+    """PyTorch CPU, the same code as ``minigrad nn`` (:func:`pytorch_style_step`)."""
+    return pytorch_style_step(optional_import('torch'), params)
 
 
 def mygrad_step(params):

@@ -12,8 +12,8 @@ separately, with the ratio to torch measured in the same run.
 import sys
 
 from . import chains
-from .common import (CLOCKS, Skipped, base_parser, measure, median, metadata, new_figure, print_conditions,
-                     save_results, table, thread_limit)
+from .common import (CLOCKS, Skipped, base_parser, fmt, measure, median, metadata, new_figure,
+                     print_conditions, save_results, split_list, table, thread_limit)
 
 FLAVOURS = ('constants', 'params')
 DEFAULT_LIBS = ('minigrad', 'torch')
@@ -25,7 +25,7 @@ def parse_libs(text, default=DEFAULT_LIBS):
         return list(default)
     if text == 'all':
         return list(chains.BUILDERS)
-    return [name.strip() for name in text.split(',') if name.strip()]
+    return split_list(text)
 
 
 def measure_overhead(libs, n_ops=1000, size=4, repeat=7, flavours=FLAVOURS, clock='wall'):
@@ -54,14 +54,12 @@ def measure_overhead(libs, n_ops=1000, size=4, repeat=7, flavours=FLAVOURS, cloc
 
 def format_rows(rows):
     """The table; a ``vs floor`` column appears when the rows carry ratios to the NumPy floor."""
-    def ratio(value):
-        return f'{value:.2f}x' if value else '-'
     floor = any('vs_floor' in r for r in rows)
     return table(['library', 'workload', 'forward us/op', 'backward us/op', 'total us/op', 'vs torch']
                  + (['vs NumPy floor'] if floor else []),
                  [[r['library'], r['workload'], f"{r['forward_us']:.2f}", f"{r['backward_us']:.2f}",
-                   f"{r['total_us']:.2f}", ratio(r['vs_torch'])]
-                  + ([ratio(r.get('vs_floor'))] if floor else [])
+                   f"{r['total_us']:.2f}", fmt(r['vs_torch'])]
+                  + ([fmt(r.get('vs_floor'))] if floor else [])
                   for r in rows])
 
 

@@ -15,8 +15,8 @@ A peer that is not installed is listed as skipped with the command that installs
 import sys
 
 from . import chains, deep_chain, mlp, op_overhead
-from .common import (Skipped, base_parser, measure, metadata, new_figure, print_conditions, save_results,
-                     summarize, table, thread_limit)
+from .common import (FLOOR, Skipped, base_parser, fmt, measure, metadata, new_figure, print_conditions,
+                     save_results, split_list, summary_rows, table, thread_limit)
 
 WORKLOADS = ('mlp', 'overhead', 'deep')
 
@@ -36,29 +36,19 @@ def measure_mlp(batch=256, repeat=20, number=5, names=None, clock='wall'):
         Xb, yb = prepare(X, y)
         cases[name] = (lambda s, a, b: lambda: s(a, b))(step, Xb, yb)
     samples = measure(cases, repeat=repeat, warmup=2, number={n: number for n in cases}, clock=clock)
-    stats = {name: summarize(phases['total']) for name, phases in samples.items()}
-    floor = stats.get('numpy (floor)', {}).get('median')
-    torch = stats.get('torch', {}).get('median')
-    rows = []
-    for name, s in stats.items():
-        rows.append({'library': name, 'median_ms': s['median'] * 1e3, 'q1_ms': s['q1'] * 1e3,
-                     'q3_ms': s['q3'] * 1e3, 'vs_floor': s['median'] / floor if floor else None,
-                     'vs_torch': s['median'] / torch if torch else None})
-    return rows, skipped
+    return summary_rows(samples, 'ms'), skipped
 
 
 def format_mlp(rows):
-    def x(v):
-        return f'{v:.2f}x' if v else '-'
     return table(['library', 'step ms (median)', 'q1-q3 ms', 'vs NumPy floor', 'vs torch'],
                  [[r['library'], f"{r['median_ms']:.2f}", f"{r['q1_ms']:.2f}-{r['q3_ms']:.2f}",
-                   x(r['vs_floor']), x(r['vs_torch'])] for r in rows])
+                   fmt(r['vs_floor']), fmt(r['vs_torch'])] for r in rows])
 
 
-def _add_floor_ratio(rows, key, floor_key='numpy (floor)'):
+def _add_floor_ratio(rows, key):
     """Give overhead rows their ratio to the NumPy floor of the same workload."""
     for r in rows:
-        floor = next((f for f in rows if f['library'] == floor_key and f['workload'] == r['workload']), None)
+        floor = next((f for f in rows if f['library'] == FLOOR and f['workload'] == r['workload']), None)
         r['vs_floor'] = r[key] / floor[key] if floor and floor[key] else None
 
 
@@ -106,7 +96,7 @@ def parser():
 
 
 def run(args, command='minigrad bench peers'):
-    only = [w.strip() for w in args.only.split(',') if w.strip()]
+    only = split_list(args.only)
     unknown = set(only) - set(WORKLOADS)
     if unknown:
         raise SystemExit(f"unknown workload(s) {sorted(unknown)}: choose among {', '.join(WORKLOADS)}")
