@@ -64,7 +64,14 @@ class Function:
     _retained = None
     _freed = False
     _trace = None
-    needs_input_grad = ()  # for each input of forward: whether it wants a gradient (set when recorded)
+    @property
+    def needs_input_grad(self):
+        """For each input of forward: whether it wants a gradient. Derived from the edges when backward
+        asks, rather than stored at every forward (one object less per recorded op)."""
+        parents = self.parents
+        if len(parents) == 2:
+            return parents[0] is not None, parents[1] is not None
+        return tuple(p is not None for p in parents)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -138,8 +145,6 @@ class Function:
         result._version = None
         if record and state.enabled and not ctx._non_differentiable:
             ctx.parents = parents
-            ctx.needs_input_grad = tuple(p is not None for p in parents) if len(parents) != 2 else \
-                (parents[0] is not None, parents[1] is not None)
             ctx.out_shape = out.shape
             ctx.out_dtype = out.dtype
             ctx.epoch = epoch.value
