@@ -11,7 +11,7 @@ TORCH_SPEC ?= torch==2.13.0
 WANT_TORCH := $(if $(filter 1 true yes,$(MINIGRAD_TEST_TORCH) $(CI)),1,)
 PYTEST_ARGS ?=
 
-.PHONY: test demo fashion-mnist-apt venv deps-test deps-demo test-notebooks bench clean
+.PHONY: test demo fashion-mnist-apt venv deps-test deps-demo test-notebooks notebooks notebook-data bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,23 @@ deps-test: $(PY)
 	@if [ -n "$(WANT_TORCH)" ]; then echo "installing $(TORCH_SPEC) for the cross-checks"; \
 	  $(PIP) install --quiet '$(TORCH_SPEC)'; fi
 
-test: deps-test
+test: deps-test notebook-data
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The notebooks run in `make test` (tests/test_notebooks.py: each in a fresh kernel, fast settings).
+# notebooks/06_mlp.ipynb trains on Fashion-MNIST, fetched as for the demo; if that fails, the notebook's
+# test fails and says how to get the data.
+notebook-data: deps-test
+	@$(PY) -m minigrad.data.fashion_mnist --ensure || $(MAKE) --no-print-directory fashion-mnist-apt || \
+	  echo "Fashion-MNIST is not available: the test of notebooks/06_mlp.ipynb will fail (see docs/data.md)"
+
+test-notebooks: deps-test notebook-data
+	$(PY) -m pytest tests/test_notebooks.py $(PYTEST_ARGS)
+
+# Re-execute every notebook with its full settings (the seed's: 10 epochs of the MLP, minutes) and store
+# the outputs in the files, as they are committed.
+notebooks: deps-test notebook-data
+	$(PY) tests/notebook_runner.py notebooks/*.ipynb
 
 # The demo needs Fashion-MNIST: found locally or downloaded (verified), else -- no network -- Debian's
 # dataset-fashion-mnist package is installed when apt is there and we are root (or have sudo without

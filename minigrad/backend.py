@@ -388,8 +388,20 @@ def matrix_rank(a):
     return _pyint(array_module(a).linalg.matrix_rank(a))
 
 
+def _cutoff(a):
+    """Relative singular-value cutoff for ``a``'s own precision: rounding in float32 data must not
+    count as a direction of its own (NumPy's defaults assume float64)."""
+    return numpy.finfo(a.dtype).eps * builtins.max(a.shape)
+
+
 def lstsq(a, b):
-    return array_module(a).linalg.lstsq(a, b, rcond=None)[0]
+    """Minimum-norm least-squares solution of ``a @ x = b``."""
+    return array_module(a).linalg.lstsq(a, b, rcond=_cutoff(a))[0]
+
+
+def pinv(a):
+    """Moore-Penrose pseudo-inverse of ``a``."""
+    return array_module(a).linalg.pinv(a, rcond=_cutoff(a))
 
 
 # ------------------------------------------------------------------------------------- .npz files

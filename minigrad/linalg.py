@@ -74,7 +74,7 @@ def lstsq_normal(X, y, bias=True, method='solve'):
     elif method == 'lstsq':
         solution = backend.lstsq(design, y)
     else:
-        solution = xp.linalg.pinv(design) @ y
+        solution = backend.pinv(design) @ y
 
     weight = ops.constant(solution[:d])
     intercept = ops.constant(solution[d]) if bias else None

@@ -54,7 +54,7 @@ def constant(array):
 def _scalar_of(x):
     """Python scalars pass through; 0-d arrays and NumPy scalars become Python scalars (so that, as in
     PyTorch, ``float32_tensor * numpy.float64(2)`` stays float32)."""
-    if isinstance(x, _SCALARS):
+    if type(x) in _SCALARS:  # exactly: numpy.float64 subclasses float but is not a weak scalar
         return x
     if getattr(x, 'ndim', None) == 0 and not isinstance(x, _fn.Tensor):
         return x.item()
@@ -99,9 +99,36 @@ def promote(a, b, op='op'):
     return cast(a, want), _cast_array_operand(b, want)
 
 
+_scalar_arrays = {}
+
+
+def _scalar_array(value, like):
+    """A Python float as a cached read-only 0-d array of ``like``'s dtype (CPU only). NumPy works out a
+    Python scalar's dtype on every call, which costs about as much as a small multiply; a 0-d array of
+    the tensor's own dtype gives the same result without it, in forward and again in backward."""
+    if type(like) is not backend.ndarray or value != value or value == 0:  # NaN; keep the sign of 0
+        return value
+    key = (value, like.dtype)
+    array = _scalar_arrays.get(key)
+    if array is None:
+        if len(_scalar_arrays) > 4096:
+            _scalar_arrays.clear()
+        array = backend.as_array(value, dtype=like.dtype)
+        array.flags.writeable = False
+        _scalar_arrays[key] = array
+    return array
+
+
 def _binary(cls, a, b):
-    if type(a) is Tensor and type(b) is Tensor and a._array.dtype is b._array.dtype:
-        return cls.apply(a, b)  # the common case, kept short: no promotion needed
+    # The common cases first, kept short: two tensors of one dtype, or a floating tensor and a float.
+    if type(a) is Tensor:
+        if type(b) is Tensor:
+            if a._array.dtype is b._array.dtype:
+                return cls.apply(a, b)
+        elif type(b) is _pyfloat and a._array.dtype.kind == 'f':
+            return cls.apply(a, _scalar_array(b, a._array))
+    elif type(a) is _pyfloat and type(b) is Tensor and b._array.dtype.kind == 'f':
+        return cls.apply(_scalar_array(a, b._array), b)
     a, b = promote(a, b, cls.__name__.lower())
     return cls.apply(a, b)
 
@@ -339,8 +366,10 @@ def _dims(dim, ndim, op):
         return None
     if isinstance(dim, (list, tuple)):
         axes = tuple(sorted({_dim(d, ndim, op) for d in dim}))
-        return axes if axes else None
-    return _dim(dim, ndim, op)
+        axes = axes if axes else None
+    else:
+        axes = _dim(dim, ndim, op)
+    return None if ndim == 0 else axes  # a 0-d tensor takes dim 0 or -1 (as PyTorch): reduce it all
 
 
 def _dim(d, ndim, op, extra=0):
@@ -474,11 +503,13 @@ def _arg_extreme(op, input, dim, keepdim, largest):
     return constant(xp.asarray(out, dtype=backend.int64))
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    dim, keepdim = _reduction_args('argmax', dim, keepdim, axis, keepdims)
     return _arg_extreme('argmax', input, dim, keepdim, True)
 
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    dim, keepdim = _reduction_args('argmin', dim, keepdim, axis, keepdims)
     return _arg_extreme('argmin', input, dim, keepdim, False)
 
 

@@ -26,7 +26,8 @@ def test_train_help_explains_every_argument(capsys):
         cli.main(['train', '--help'])
     assert info.value.code == 0
     out = ' '.join(capsys.readouterr().out.split())
-    for phrase in ('--model {mlp,softmax,linreg}', "the seed's MLP", '--epochs', 'passes over the training set',
+    for phrase in ('--model {mlp,softmax,linreg}', "the seed's MLP", '--epochs',
+                   'passes over the training set',
                    '--lr', 'learning rate', '--batch-size', 'examples per minibatch', '--hidden',
                    'hidden units', '--seed', 'shuffling', '--device', "'cuda'", '--out', 'output folder',
                    'mlp_weights.npz', 'minigrad.load'):
@@ -70,7 +71,7 @@ def test_full_demo_on_a_tiny_dataset(monkeypatch, tmp_path, capsys):
     assert cli.main(['demo', '--epochs', '1', '--out', str(tmp_path / 'demo')]) == 0
     out = capsys.readouterr().out
     assert 'Part 1' in out and 'Part 2' in out and 'seconds per epoch' in out
-    assert 'Targets:' in out and '(target is for 10 epochs)' in out
+    assert 'Targets:' in out and '(the target is for 10 epochs)' in out and out.count('  ok') == 3
     assert sorted(os.listdir(tmp_path / 'demo')) == ['mlp_curves.png', 'mlp_history.json', 'mlp_weights.npz',
                                                      'progress_board.png']
 
@@ -114,3 +115,9 @@ def test_python_dash_m_minigrad():
     result = subprocess.run([sys.executable, '-m', 'minigrad', 'train', '--help'], capture_output=True,
                             text=True, cwd=os.path.dirname(os.path.dirname(minigrad.__file__)))
     assert result.returncode == 0 and 'hidden units' in result.stdout
+
+
+def test_train_linreg_prints_epochs_and_the_three_fits(capsys):
+    assert cli.main(['train', '--model', 'linreg', '--epochs', '2', '--lr', '0.05']) == 0
+    out = capsys.readouterr().out
+    assert out.count('epoch 2/2') == 2 and 'lr 0.05, epochs 2' in out and 'closed form' in out

@@ -97,13 +97,46 @@ def test_default_path_goes_under_runs(tmp_path, monkeypatch):
     assert path.startswith('runs' + os.sep) and os.path.exists(tmp_path / path)
 
 
-def test_notebook_mode_displays_svg_and_clears(monkeypatch):
+def test_notebook_mode_updates_one_svg_display(monkeypatch, capsys):
     pytest.importorskip('IPython')
     from IPython import display
     shown = []
-    monkeypatch.setattr(display, 'display', lambda obj: shown.append(obj))
-    monkeypatch.setattr(display, 'clear_output', lambda wait=False: shown.append('clear'))
+
+    class Handle:
+        def update(self, obj):
+            shown.append(('update', obj))
+
+    def fake_display(obj, display_id=False):
+        shown.append(('display', obj))
+        return Handle() if display_id else None
+
+    monkeypatch.setattr(display, 'display', fake_display)
+    monkeypatch.setattr(display, 'clear_output', lambda wait=False: shown.append(('clear', None)))
     board = ProgressBoard('epoch')
     board.notebook = True
     board.draw(1, 2, 'loss')
-    assert isinstance(shown[0], display.SVG) and shown[1] == 'clear'
+    board.draw(2, 1, 'loss')
+    assert [kind for kind, _ in shown] == ['display', 'update']
+    assert all(isinstance(obj, display.SVG) for _, obj in shown)
+    assert capsys.readouterr().out == ''  # nothing printed: the figure is the output
+
+
+def test_in_a_real_notebook_the_board_is_live_and_prints_no_points(tmp_path):
+    nbformat = pytest.importorskip('nbformat')
+    nbclient = pytest.importorskip('nbclient')
+    pytest.importorskip('ipykernel')
+    root = os.path.dirname(os.path.dirname(os.path.abspath(minigrad.__file__)))
+    source = (f"import sys; sys.path.insert(0, {root!r})\n"
+              "import numpy as np\nfrom minigrad import d2l\n"
+              "board = d2l.ProgressBoard('x')\n"
+              "for x in np.arange(0, 2, 0.1):\n"
+              "    board.draw(x, np.sin(x), 'sin', every_n=2)\n"
+              "    board.draw(x, np.cos(x), 'cos', every_n=10)\n"
+              "print(board.notebook, len(board.data['sin']), len(board.data['cos']))")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name='python3',
+                            resources={'metadata': {'path': str(tmp_path)}}).execute()
+    outputs = nb.cells[0].outputs
+    svgs = [o for o in outputs if 'image/svg+xml' in o.get('data', {})]
+    text = ''.join(o.get('text', '') for o in outputs if o.get('output_type') == 'stream')
+    assert len(svgs) == 1 and text == 'True 10 2\n'  # one display, updated in place; no point lines

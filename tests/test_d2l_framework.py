@@ -94,7 +94,8 @@ def test_clip_gradients_scales_to_the_global_norm():
     model.bias.grad = minigrad.tensor([4.0])
     trainer = d2l.Trainer(max_epochs=1)
     trainer.clip_gradients(1.0, model)
-    assert numpy.allclose(model.weight.grad.numpy(), [[0.6, 0.0]]) and numpy.allclose(model.bias.grad.numpy(), [0.8])
+    assert numpy.allclose(model.weight.grad.numpy(), [[0.6, 0.0]])
+    assert numpy.allclose(model.bias.grad.numpy(), [0.8])
     trainer.clip_gradients(5.0, model)  # below the threshold: unchanged
     assert numpy.allclose(model.bias.grad.numpy(), [0.8])
 
@@ -121,11 +122,11 @@ def test_classifier_accuracy_and_loss():
 
 def test_devices():
     assert d2l.cpu() == 'cpu' and d2l.gpu(1) == 'cuda:1'
-    assert d2l.num_gpus() == minigrad.backend.cuda_device_count()
+    assert d2l.num_gpus() == minigrad.cuda.device_count()
     assert d2l.try_gpu() in ('cpu', 'cuda:0')
 
 
-@pytest.mark.skipif(minigrad.backend.cuda_is_available(), reason='checks the error without a GPU')
+@pytest.mark.skipif(minigrad.cuda.is_available(), reason='checks the error without a GPU')
 def test_num_gpus_without_a_gpu_says_what_to_do():
     with pytest.raises(RuntimeError, match='num_gpus=0'):
         d2l.Trainer(max_epochs=1, num_gpus=1)
@@ -155,3 +156,13 @@ def test_fashion_mnist_module_and_softmax_regression(monkeypatch, tmp_path, caps
     model = d2l.SoftmaxRegression(num_outputs=10, lr=0.1)
     history = d2l.Trainer(max_epochs=3, verbose=False).fit(model, data)
     assert history[-1]['val_acc'] > 0.5 and set(history[0]) >= {'train_loss', 'val_loss', 'val_acc'}
+
+
+def test_a_board_switched_off_writes_nothing_unless_given_a_path(tmp_path):
+    model = d2l.LinearRegressionScratch(2, lr=0.03)
+    model.board.display = False
+    d2l.Trainer(max_epochs=1, verbose=False).fit(model, _regression())
+    assert not (tmp_path / 'runs').exists()
+    model.board.path = str(tmp_path / 'board.png')
+    d2l.Trainer(max_epochs=1, verbose=False).fit(model, _regression())
+    assert (tmp_path / 'board.png').exists()

@@ -237,3 +237,17 @@ def test_real_test_split_is_verified_and_balanced():
     assert images.shape == (10000, 1, 28, 28)
     assert labels[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
     assert numpy.bincount(labels).tolist() == [1000] * 10
+
+
+def test_atomic_write_keeps_the_old_file_on_error(tmp_path):
+    from minigrad.utils.files import atomic_write
+    path = tmp_path / 'x.txt'
+    path.write_text('old')
+    with pytest.raises(ZeroDivisionError):
+        with atomic_write(str(path), 'w') as f:
+            f.write('half of the new')
+            1 / 0
+    assert path.read_text() == 'old' and os.listdir(tmp_path) == ['x.txt']
+    with atomic_write(str(path), 'w') as f:
+        f.write('new')
+    assert path.read_text() == 'new' and os.listdir(tmp_path) == ['x.txt']

@@ -142,3 +142,19 @@ def test_synthetic_regression_matches_its_formula():
     assert X.shape == (2000, 2) and y.shape == (2000, 1) and X.dtype == minigrad.float32
     residual = y.numpy()[:, 0] - (X.numpy() @ numpy.array([2, -3.4]) + 4.2)
     assert abs(residual.std() - 0.01) < 0.002 and abs(residual.mean()) < 0.002
+
+
+def test_batches_stay_on_the_device_of_the_data():
+    """On the guarded stand-in for a GPU (tests/guarded_numpy.py): the permutation is moved to the
+    data's device, batches are indexed there and never pass through host NumPy."""
+    from guarded_numpy import DEVICE, GuardedArray, guarded, installed
+    with installed():
+        X = minigrad.arange(20.0).reshape(10, 2).to(DEVICE)
+        y = minigrad.arange(10).to(DEVICE)
+        for shuffle in (False, True):
+            batches = list(DataLoader(TensorDataset(X, y), batch_size=4, shuffle=shuffle, seed=0))
+            assert all(type(t.array) is GuardedArray for batch in batches for t in batch)
+            labels = numpy.concatenate([guarded.asnumpy(batch[1].array) for batch in batches])
+            assert sorted(labels.tolist()) == list(range(10))
+            rows = numpy.concatenate([guarded.asnumpy(batch[0].array) for batch in batches])
+            assert numpy.array_equal(rows[:, 0], labels * 2.0)

@@ -39,7 +39,8 @@ def test_optimizers_step_on_guarded():
     check_optimizers(DEVICE, rtol=0)
 
 
-def test_d2l_trainer_on_guarded():
+def test_d2l_trainer_on_guarded(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the board writes its PNG under runs/ in the working directory
     def trainer():
         made = needs('minigrad.d2l', 'Trainer').Trainer(max_epochs=3, verbose=False)
         made.gpus = [minigrad.device(DEVICE)]  # what num_gpus=1 sets to [gpu(0)] where there is CUDA

@@ -87,3 +87,18 @@ def test_one_dimensional_x_is_one_feature_and_dtype_follows_the_inputs():
     w, b = lstsq_normal(x, y)
     assert w.dtype == minigrad.float32 and w.shape == (1,)
     assert abs(w.item() - 3) < 1e-4 and abs(b.item() + 1) < 1e-4
+
+
+def test_lstsq_and_pinv_give_the_minimum_norm_solution_for_float32_collinear_features():
+    # A copy of a feature scaled by 3 is exactly collinear, but float32 rounding makes it look like a
+    # new direction to a float64 cutoff; the cutoff follows the data's own precision.
+    minigrad.manual_seed(0)
+    X = minigrad.randn(200, 1)
+    y = 2 * X + 4.2 + 0.5 * minigrad.randn(200, 1)
+    for method in ('lstsq', 'pinv'):
+        w, b = minigrad.linalg.lstsq_normal(minigrad.cat([X, 3 * X], 1), y, method=method)
+        assert w.dtype == minigrad.float32
+        # minimum norm: the fitted slope s splits as s/10 * (1, 3)
+        slope = w[0, 0].item() + 3 * w[1, 0].item()
+        assert abs(w[1, 0].item() - 3 * w[0, 0].item()) < 1e-3 * abs(slope)
+        assert abs(slope - 2) < 0.2

@@ -77,6 +77,21 @@ def _check_finite(node, grads):
                                f"in the gradient of its input {i}.{where}")
 
 
+def _add_grad(grads, node, grad, owned):
+    """Add a contribution to a node's pending gradient. A sum the engine allocated itself (listed in
+    ``owned`` while it is pending) is updated in place; anything else may be shared and is not touched."""
+    old = grads.get(node)
+    if old is None:
+        grads[node] = grad
+    elif owned is not None and id(old) in owned:
+        old += grad
+    else:
+        total = old + grad
+        if owned is not None and not isinstance(total, scalar_types):
+            owned.add(id(total))
+        grads[node] = total
+
+
 def _fit(grad, shape, dtype, create_graph):
     """Sum a gradient back to its input's shape and cast it to its dtype (the one place for both)."""
     if grad.shape != shape:
@@ -156,6 +171,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
         grads[node] = g if node not in grads else grads[node] + g
     ready = [node for node in deps if deps[node] == 0]
     handed_out = set()
+    owned = set() if not create_graph else None
     previous_mode = state.enabled
     state.enabled = create_graph
     anomaly = state.anomaly
@@ -164,6 +180,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
         while ready:
             node = ready.pop()
             g = grads.pop(node, None)
+            if owned and g is not None:
+                owned.discard(id(g))
             parents = node.parents
             if node._freed:
                 raise RuntimeError(
@@ -201,8 +219,16 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             else:
                 in_grads = (None,) * len(parents)
             if not retain_graph:
-                node.saved_tensors = node._inputs = ()
-                node._freed = True
+                # Free the node: drop its saved arrays and ctx attributes (masks, indices), keeping
+                # what describes the graph (edges, output shape and dtype) and the user's hooks.
+                attrs = node.__dict__
+                kept = attrs['out_shape'], attrs['out_dtype'], attrs.get('_hooks'), attrs.get('_retained')
+                attrs.clear()
+                node.parents, node.out_shape, node.out_dtype, node._freed = parents, kept[0], kept[1], True
+                if kept[2] is not None:
+                    node._hooks = kept[2]
+                if kept[3] is not None:
+                    node._retained = kept[3]
             for parent, gi in zip(parents, in_grads):
                 if parent is None:
                     continue
@@ -211,14 +237,12 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                         array = parent._array
                         if gi.shape != array.shape or gi.dtype is not array.dtype:
                             gi = _fit(gi, array.shape, array.dtype, create_graph)
-                        old = grads.get(parent)
-                        grads[parent] = gi if old is None else old + gi
+                        _add_grad(grads, parent, gi, owned)
                     continue
                 if gi is not None:
                     if gi.shape != parent.out_shape or gi.dtype is not parent.out_dtype:
                         gi = _fit(gi, parent.out_shape, parent.out_dtype, create_graph)
-                    old = grads.get(parent)
-                    grads[parent] = gi if old is None else old + gi
+                    _add_grad(grads, parent, gi, owned)
                 remaining = deps[parent] - 1
                 deps[parent] = remaining
                 if remaining == 0:

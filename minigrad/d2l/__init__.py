@@ -13,10 +13,10 @@ epoch; ``ProgressBoard`` works outside notebooks (prints points, saves a PNG); d
 """
 from .board import ProgressBoard
 from .data import FashionMNIST, SyntheticRegressionData, show_images
-from .framework import (Classifier, DataModule, History, Module, Trainer, cpu, gpu, num_gpus,
-                        try_gpu)
+from .framework import Classifier, DataModule, Module, cpu, gpu, num_gpus, try_gpu
 from .hyper import HyperParameters, add_to_class
 from .models import MLP, SGD, LinearRegression, LinearRegressionScratch, SoftmaxRegression
+from .trainer import History, Trainer
 
 
 def __getattr__(name):

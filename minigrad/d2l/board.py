@@ -1,6 +1,7 @@
 """ProgressBoard: the book's live plot of training curves, made safe outside notebooks.
 
-In a Jupyter notebook it redraws the figure in place (IPython display), as the book's does. Anywhere
+In a Jupyter notebook it redraws the figure in place (an IPython display handle updated at each point,
+so lines printed meanwhile, such as the Trainer's epoch lines, neither erase it nor are erased). Anywhere
 else (scripts, terminals, CI, headless machines) it never shows a figure, never prints a figure's repr
 or terminal escape codes: each point it would have drawn is printed as one plain line, and
 :meth:`ProgressBoard.save` writes the figure as a PNG (``Trainer.fit`` calls it at the end).
@@ -15,6 +16,7 @@ import itertools
 import os
 import sys
 
+from ..utils.files import atomic_write
 from .hyper import HyperParameters
 
 Point = collections.namedtuple('Point', ['x', 'y'])
@@ -32,7 +34,7 @@ def in_notebook():
     return ip is not None and 'IPKernelApp' in getattr(ip, 'config', {})
 
 
-def _to_float(value):
+def to_float(value):
     """A number from a Python/NumPy scalar, a 0-d array or a one-element tensor (on any device)."""
     if hasattr(value, 'item'):
         return float(value.item())
@@ -49,8 +51,9 @@ class ProgressBoard(HyperParameters):
     >>> board.data['square']
     [Point(x=0.5, y=0.5), Point(x=2.5, y=6.5)]
 
-    ``display=False`` records without printing or drawing (``save`` still writes the PNG);
-    ``path`` is where ``save()`` writes when given no path (default ``runs/progress-board-N.png``).
+    ``display=False`` records without printing or drawing (``save`` still writes the PNG, and
+    ``Trainer.fit`` calls it only when ``path`` is set); ``path`` is where ``save()`` writes when given
+    no path (default ``runs/progress-board-N.png``).
     """
     _count = itertools.count(1)
 
@@ -61,13 +64,14 @@ class ProgressBoard(HyperParameters):
         self.raw_points = collections.OrderedDict()
         self.data = collections.OrderedDict()
         self.notebook = in_notebook()
+        self._handle = None  # the notebook display this board redraws in place
 
     def draw(self, x, y, label, every_n=1):
         """Add the point (x, y) to the line ``label``; draw (or print) the mean of every ``every_n``."""
         every_n = max(1, int(every_n))
         points = self.raw_points.setdefault(label, [])
         line = self.data.setdefault(label, [])
-        points.append(Point(_to_float(x), _to_float(y)))
+        points.append(Point(to_float(x), to_float(y)))
         if len(points) < every_n:
             return
         line.append(Point(sum(p.x for p in points) / len(points), sum(p.y for p in points) / len(points)))
@@ -103,14 +107,22 @@ class ProgressBoard(HyperParameters):
         return fig
 
     def _show_in_notebook(self):
+        # One display, updated in place: unlike the book's clear_output, this keeps the cell's other
+        # output (the Trainer's line per epoch).
         from IPython import display
         buffer = io.BytesIO()
         self.figure().savefig(buffer, format='svg')
-        display.display(display.SVG(buffer.getvalue()))
-        display.clear_output(wait=True)
+        image = display.SVG(buffer.getvalue())
+        # Update one display in place: the book's display + clear_output(wait=True) cleared the cell's
+        # whole output at the next print, so the Trainer's epoch lines erased the figure.
+        if self._handle is None:
+            self._handle = display.display(image, display_id=True)
+        else:
+            self._handle.update(image)
 
     def save(self, path=None):
-        """Write the figure as a PNG (atomically); returns the path (default ``runs/progress-board-N.png``)."""
+        """Write the figure as a PNG (atomically) to ``path``, else ``self.path``, else
+        ``runs/progress-board-N.png``; returns the path."""
         path = path or self.path
         if path is None:
             path = self.path = os.path.join('runs', f'progress-board-{next(self._count)}.png')
@@ -118,14 +130,7 @@ class ProgressBoard(HyperParameters):
 
 
 def save_figure(fig, path, dpi=120):
-    """Save a matplotlib figure as PNG through a temporary file renamed into place, so a crash never
-    leaves half a PNG under the real name; returns ``path``."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f'{path}.{os.getpid()}.tmp'
-    try:
-        fig.savefig(tmp, format='png', dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    """Save a matplotlib figure as a PNG, atomically (never half a PNG under the name); returns ``path``."""
+    with atomic_write(path) as f:
+        fig.savefig(f, format='png', dpi=dpi)
     return path

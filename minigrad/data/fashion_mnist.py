@@ -19,11 +19,11 @@ import argparse
 import hashlib
 import os
 import sys
-import tempfile
 import urllib.request
 
 import numpy
 
+from ..utils.files import atomic_write
 from .dataset import TensorDataset
 from .idx import DataError, DataNotFoundError, read_idx
 from .images import resize_bilinear
@@ -97,7 +97,8 @@ def find(root=None):
                 return folder, report
             if present:
                 seen.append(f"{folder} has only {', '.join(present)}")
-        report.append(f"  - {base} ({why}): " + ('; '.join(seen) if seen else 'no Fashion-MNIST files'))
+        held = '; '.join(seen) if seen else 'no Fashion-MNIST files'
+        report.append(f"  - {os.path.abspath(base)} ({why}): {held}")
     return None, report
 
 
@@ -107,7 +108,7 @@ def _how_to_get_it(download_note):
             "  1. with internet access: `python -m minigrad.data.fashion_mnist --ensure` downloads the four "
             f"files (30 MB, SHA-256 verified) into {default_download_dir()}\n"
             "  2. on Debian/Ubuntu: `sudo apt-get install dataset-fashion-mnist` (puts them in "
-            f"{SYSTEM_DIR}; `make demo` does this by itself when run as root)\n"
+            f"{SYSTEM_DIR}; `make demo` does this by itself as root or with passwordless sudo)\n"
             "  3. copy the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
             "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz, from "
             "https://github.com/zalandoresearch/fashion-mnist) into a folder and set MINIGRAD_DATA to it "
@@ -158,26 +159,13 @@ def fetch(folder, mirrors=MIRRORS, log=sys.stderr, timeout=20):
 
 def _download(url, target, sha256, timeout):
     digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix='.' + os.path.basename(target),
-                               suffix='.part')
-    try:
-        with os.fdopen(fd, 'wb') as out, urllib.request.urlopen(url, timeout=timeout) as response:
-            while True:
-                chunk = response.read(1 << 20)
-                if not chunk:
-                    break
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if digest.hexdigest() != sha256:
+    with atomic_write(target) as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        for chunk in iter(lambda: response.read(1 << 20), b''):
+            digest.update(chunk)
+            out.write(chunk)
+        if digest.hexdigest() != sha256:  # raising here removes the temporary file: nothing is kept
             raise DataError(f"checksum mismatch: SHA-256 {digest.hexdigest()}, expected {sha256} "
                             "(a truncated or altered download); nothing was kept")
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def _file_sha256(path):
@@ -207,6 +195,12 @@ def load(train=True, root=None, download=True, download_dir=None):
     images = numpy.empty((len(raw_images), 1) + raw_images.shape[1:], dtype=numpy.float32)
     numpy.divide(raw_images[:, None], numpy.float32(255), out=images)  # one pass, no float64 temporary
     return images, raw_labels.astype(numpy.int64)
+
+
+def verify(folder):
+    """Read the four files of ``folder``, checking each one's size, header and SHA-256."""
+    for stem, (content_sha256, _) in FILES.items():
+        read_idx(_file_in(folder, stem), content_sha256)
 
 
 class FashionMNIST(TensorDataset):
@@ -270,10 +264,7 @@ def main(argv=None):
         return 0
     try:
         folder = ensure(args.root, download=not args.no_download)
-        for train in (True, False):  # reading verifies each file's checksum
-            image_stem, label_stem = SPLITS[train]
-            for stem in (image_stem, label_stem):
-                read_idx(_file_in(folder, stem), FILES[stem][0])
+        verify(folder)
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ import time
 
 from .. import d2l, manual_seed, save
 from ..d2l.board import save_figure
+from ..utils.files import atomic_write
 
 
 def build_model(model, hidden, lr):
@@ -47,7 +48,7 @@ def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0,
     net.board.path = os.path.join(out, 'progress_board.png')
     num_gpus = 1 if str(device).startswith('cuda') else 0
     described = f"{model}" + (f", {hidden} hidden units" if model == 'mlp' else '')
-    print(f"Training {described}: lr {lr}, batch {batch_size}, {epochs} epochs, device {device}")
+    print(f"Training {described}: lr {lr}, batch {batch_size}, epochs {epochs}, device {device}")
     history = d2l.Trainer(max_epochs=epochs, num_gpus=num_gpus).fit(net, data)
     paths = {'curves': save_figure(plot_history(history, f'{described} on Fashion-MNIST'),
                                    os.path.join(out, f'{model}_curves.png')),
@@ -61,7 +62,5 @@ def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0,
 
 
 def _write_json(path, obj):
-    tmp = f'{path}.{os.getpid()}.tmp'
-    with open(tmp, 'w') as f:
+    with atomic_write(path, 'w') as f:
         json.dump(obj, f, indent=1)
-    os.replace(tmp, path)

@@ -48,7 +48,7 @@ def run(seed=0, lr=0.03, epochs=3, verbose=False):
 
     table = {name: errors(w, b) for name, (w, b) in results.items()}
     print(f"Linear regression, y = X [2, -3.4] + 4.2 + noise(0.01); {data.num_train} training rows, "
-          f"lr {lr}, {epochs} epochs, batch {data.batch_size}")
+          f"lr {lr}, epochs {epochs}, batch {data.batch_size}")
     print(f"  {'':34s} {'err w1':>9s} {'err w2':>9s} {'err b':>9s}   (true - learned)")
     for name, errs in table.items():
         print(f"  {name:34s} " + ' '.join(f'{e:9.4f}' for e in errs))

@@ -124,7 +124,8 @@ class Pow(Function):
         needs = ctx.needs_input_grad
         grad_a = grad_b = None
         if needs[0]:
-            grad_a = grad * b * a ** (b - 1) * ~ctx.exponent_zero
+            # where, not a product with the mask: at a = b = 0 the formula is 0 * inf = nan
+            grad_a = Where.call(ctx.exponent_zero, 0.0, grad * b * a ** (b - 1))
         if needs[1]:
             safe_base = Where.call(ctx.base_zero, 1, a)  # keeps log() finite where the mask applies
             grad_b = grad * out * Log.call(safe_base) * ~ctx.base_zero

@@ -113,7 +113,7 @@ class Amin(Amax):
 
 class TakeAlongDim(Function):
     """Values at ``indices`` along ``axis`` (the values of ``max(dim)``/``min(dim)``); the gradient goes
-    to those positions only."""
+    to those positions only. ``indices`` lacks ``axis``, as ``argmax(axis=axis)`` returns it."""
 
     @staticmethod
     def forward(ctx, x, indices, axis, keepdims):

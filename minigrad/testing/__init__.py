@@ -1,6 +1,24 @@
 """Tools for testing gradients, public so that users can test their own ops the way minigrad tests its
-own: finite-difference checks (:func:`gradcheck`, :func:`gradgradcheck`), hypothesis strategies
-(:mod:`minigrad.testing.strategies`) and :func:`compare_with_torch`."""
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+own (docs/testing.md):
 
-__all__ = ['gradcheck', 'gradgradcheck', 'GradcheckError']
+- :func:`gradcheck`, :func:`gradgradcheck`: first and second derivatives against finite differences;
+- :mod:`minigrad.testing.strategies`: hypothesis strategies for arrays, tensors, shapes, dims, indices
+  (needs ``hypothesis``);
+- :mod:`minigrad.testing.op_table`: the declarative table of every op that drives minigrad's own op
+  tests (needs ``hypothesis``);
+- :func:`compare_with_torch`: the same computation in minigrad and PyTorch, forward and backward
+  (needs ``torch``).
+"""
+import importlib
+
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .torch_compare import compare_with_torch
+
+__all__ = ['gradcheck', 'gradgradcheck', 'GradcheckError', 'compare_with_torch', 'strategies', 'op_table']
+
+
+def __getattr__(name):
+    # The hypothesis-based modules load on first use, so gradcheck works without hypothesis installed.
+    if name in ('strategies', 'op_table'):
+        return importlib.import_module(f'{__name__}.{name}')
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
