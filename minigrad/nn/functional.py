@@ -179,6 +179,10 @@ def _index_coefficients(labels, classes, weight, ignore_index, smoothing, dtype)
     else the (M, C) coefficient matrix that folds in class weights, ignored rows and smoothing (the
     formula of PyTorch's cross_entropy), and the divisor of the mean."""
     xp = backend.array_module(labels)
+    if labels.size and weight is None and not smoothing:
+        low, high = int(labels.min()), int(labels.max())  # the common case in two reductions
+        if 0 <= low and high < classes and not low <= ignore_index <= high:
+            return labels, labels.shape[0]
     valid = labels != ignore_index
     bad = valid & ((labels < 0) | (labels >= classes))
     if bad.any():
