@@ -204,9 +204,12 @@ def matmul(input, other):
 
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``, as ``torch.nn.functional.linear``."""
-    input, weight = promote(as_tensor(input), weight, 'linear')
-    if bias is not None and bias.dtype != weight.dtype:
-        bias = cast(bias, weight.dtype)
+    dtype = weight._array.dtype
+    if not (isinstance(input, Tensor) and input._array.dtype is dtype):
+        input, weight = promote(as_tensor(input), weight, 'linear')
+        dtype = weight._array.dtype
+    if bias is not None and bias._array.dtype is not dtype:
+        bias = cast(bias, dtype)
     return Linear.apply(input, weight, bias)
 
 

@@ -125,10 +125,17 @@ class Function:
                 arrays, parents = args, (None,)
             record = parents[0] is not None
         else:
-            arrays = tuple(a._array if isinstance(a, Tensor) else a for a in args)
-            parents = tuple(((a._ctx or a) if a._requires_grad else None) if isinstance(a, Tensor) else None
-                            for a in args)
-            record = any(p is not None for p in parents)
+            arrays, parents, record = [], [], False
+            for a in args:
+                if isinstance(a, Tensor):
+                    arrays.append(a._array)
+                    if a._requires_grad:
+                        parents.append(a._ctx or a)
+                        record = True
+                        continue
+                else:
+                    arrays.append(a)
+                parents.append(None)
         try:
             out = cls.forward(ctx, *arrays)
         except ValueError as exc:
