@@ -17,10 +17,11 @@ weights than points); ``solver='sgd'`` trains a bias-free ``nn.Linear`` with min
 import math
 import os
 
-import numpy
-
-from .. import from_numpy, linalg, manual_seed, nn, no_grad, optim
+from .. import backend, from_numpy, linalg, manual_seed, nn, no_grad, optim
 from ..d2l.board import save_figure
+
+# The experiment's data live on the host: NumPy, taken from the backend like every host-side module.
+numpy = backend.module_for('cpu')
 
 TRUE_WEIGHTS = numpy.array([5.0, 1.2, -3.4, 5.6])
 
