@@ -1,17 +1,13 @@
 """Tensor factories: ``tensor zeros ones full empty rand randn normal arange linspace eye`` and the
 ``*_like`` forms, each with ``dtype=None, device=None, requires_grad=False`` as in PyTorch."""
 from . import backend
+from .autograd.function import wrap
 from .ops import _sizes
 from .tensor import Tensor
 
 
 def _finish(array, requires_grad):
-    t = Tensor.__new__(Tensor)
-    t._array = array
-    t._ctx = None
-    t._requires_grad = False
-    t.grad = None
-    t._version = None
+    t = wrap(array)
     if requires_grad:
         t.requires_grad = True
     return t

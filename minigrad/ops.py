@@ -38,16 +38,7 @@ def as_tensor(data, dtype=None, device=None):
     return Tensor(data, dtype=dtype, device=device)
 
 
-def constant(array):
-    """Wrap an array as a Tensor that does not require grad (no copy)."""
-    Tensor = _fn.Tensor
-    t = Tensor.__new__(Tensor)
-    t._array = array
-    t._ctx = None
-    t._requires_grad = False
-    t.grad = None
-    t._version = None
-    return t
+constant = _fn.wrap  # an array as a Tensor that does not require grad (no copy)
 
 
 # --------------------------------------------------------------------------------------- dtype rules

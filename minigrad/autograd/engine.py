@@ -13,24 +13,13 @@ and reaching a freed node again raises.
 """
 from ..backend import array_module, as_array, scalar_types
 from . import function as _function
-from .function import Function, epoch, saved_roles, unbroadcast
+from .function import Function, epoch, saved_roles, unbroadcast, wrap
 from .grad_mode import state
-
-
-def _wrap(array):
-    Tensor = _function.Tensor
-    t = Tensor.__new__(Tensor)
-    t._array = array
-    t._ctx = None
-    t._requires_grad = False
-    t.grad = None
-    t._version = None
-    return t
 
 
 def _node_tensor(array, node):
     """A tensor standing for ``node``'s output (used to differentiate through saved outputs)."""
-    t = _wrap(array)
+    t = wrap(array)
     t._ctx = node
     t._requires_grad = True
     return t
@@ -43,7 +32,7 @@ def _saved_as_tensors(node):
         if role == -1:
             out.append(_node_tensor(array, node))
         elif role is None:  # a constant: arrays become Tensors, Python scalars stay as they are
-            out.append(_wrap(array) if hasattr(array, 'dtype') else array)
+            out.append(wrap(array) if hasattr(array, 'dtype') else array)
         else:
             out.append(node._inputs[role])
     return tuple(out)
@@ -104,7 +93,7 @@ def _fit(grad, shape, dtype, create_graph):
 def _apply_hooks(hooks, grad, create_graph):
     """Run tensor hooks on a gradient (hooks see a Tensor and may return a replacement)."""
     Tensor = _function.Tensor
-    g = grad if create_graph else _wrap(grad)
+    g = grad if create_graph else wrap(grad)
     for hook in hooks:
         new = hook(g)
         if new is not None:
@@ -128,9 +117,9 @@ def _accumulate(owner, grad, create_graph, handed_out):
         if grad.base is not None or id(grad) in handed_out:
             grad = grad.copy()
         handed_out.add(id(grad))
-        owner.grad = _wrap(grad)
+        owner.grad = wrap(grad)
     elif current._requires_grad or current._array.shape != grad.shape:
-        owner.grad = _wrap(current._array + grad)
+        owner.grad = wrap(current._array + grad)
     else:
         current._array += grad
 
@@ -276,7 +265,7 @@ def _root_grad(tensor, gradient, create_graph):
                 "gradient 1 exists only for outputs with one element. Reduce the output first "
                 "(e.g. loss.sum() or loss.mean()) or pass backward(gradient=...) shaped like it.")
         g = xp.ones(tensor._array.shape, dtype=tensor._array.dtype)
-        return _wrap(g) if create_graph else g
+        return wrap(g) if create_graph else g
     if isinstance(gradient, Tensor):
         if tuple(gradient.shape) != tuple(tensor.shape):
             raise RuntimeError(f"backward(gradient=...) got a gradient of shape {tuple(gradient.shape)} "
@@ -289,7 +278,7 @@ def _root_grad(tensor, gradient, create_graph):
         raise RuntimeError(f"backward(gradient=...) got a gradient of shape {arr.shape} for a tensor of "
                            f"shape {tuple(tensor.shape)}; they must match")
     arr = arr.copy()
-    return _wrap(arr) if create_graph else arr
+    return wrap(arr) if create_graph else arr
 
 
 def _check_differentiable(tensor, what):
@@ -366,7 +355,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                    "no gradient; pass allow_unused=True to get None for it instead")
             result.append(None)
         else:
-            result.append(g if create_graph else _wrap(g))
+            result.append(g if create_graph else wrap(g))
     return tuple(result)
 
 

@@ -41,6 +41,18 @@ from .grad_mode import state
 Tensor = None
 
 
+def wrap(array):
+    """A Tensor around ``array`` (no copy), outside the graph: the one place tensors are made from
+    arrays without checks (Function.apply inlines the same steps on its hot path)."""
+    t = Tensor.__new__(Tensor)
+    t._array = array
+    t._ctx = None
+    t._requires_grad = False
+    t.grad = None
+    t._version = None
+    return t
+
+
 class _Epoch:
     """A global count of in-place modifications. Each in-place change stamps the tensor's version cell
     (``tensor._version``, a one-element list shared by views; None until first needed) with a new count;
