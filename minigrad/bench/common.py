@@ -387,3 +387,13 @@ def save_results(args, name, record, figure=None):
     for p in paths:
         print(f'wrote {p}')
     return paths
+
+
+def benchmark_main(parser, run):
+    """The ``main(argv) -> exit status`` of a benchmark module: parse, limit threads, run."""
+    def main(argv=None):
+        args = parser().parse_args(argv)
+        with thread_limit(args.threads):
+            run(args)
+        return 0
+    return main

@@ -17,7 +17,7 @@ import time
 
 from ..kernels import reference as R
 from .common import (Skipped, base_parser, calibrate, format_seconds, measure, median, metadata, new_figure,
-                     optional_import, print_conditions, save_results, split_list, table, thread_limit, xp)
+                     optional_import, print_conditions, save_results, split_list, table, benchmark_main, xp)
 from .mlp import cross_entropy
 
 VECTOR_SIZES = (100, 1000, 10000, 100000)
@@ -225,11 +225,7 @@ def run(args, command='minigrad bench loop-vs-vectorized'):
     return record
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
-    with thread_limit(args.threads):
-        run(args)
-    return 0
+main = benchmark_main(parser, run)
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ import sys
 
 from . import chains
 from .common import (CLOCKS, Skipped, base_parser, fmt, measure, median, metadata, new_figure,
-                     print_conditions, save_results, split_list, table, thread_limit)
+                     print_conditions, save_results, split_list, table, benchmark_main)
 
 FLAVOURS = ('constants', 'params')
 DEFAULT_LIBS = ('minigrad', 'torch')
@@ -109,11 +109,7 @@ def run(args, command='minigrad bench op-overhead'):
     return record
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
-    with thread_limit(args.threads):
-        run(args)
-    return 0
+main = benchmark_main(parser, run)
 
 
 if __name__ == '__main__':

@@ -16,7 +16,7 @@ import sys
 
 from . import chains, deep_chain, mlp, op_overhead
 from .common import (FLOOR, Skipped, base_parser, fmt, measure, metadata, new_figure, print_conditions,
-                     save_results, split_list, summary_rows, table, thread_limit)
+                     save_results, split_list, summary_rows, table, benchmark_main)
 
 WORKLOADS = ('mlp', 'overhead', 'deep')
 
@@ -134,11 +134,7 @@ def run(args, command='minigrad bench peers'):
     return record
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
-    with thread_limit(args.threads):
-        run(args)
-    return 0
+main = benchmark_main(parser, run)
 
 
 if __name__ == '__main__':

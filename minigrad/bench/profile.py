@@ -21,7 +21,7 @@ import timeit
 
 from . import chains, mlp
 from .common import (CLOCKS, base_parser, measure, median, metadata, new_figure, print_conditions,
-                     save_results, table, thread_limit, xp)
+                     save_results, table, benchmark_main, xp)
 
 
 # ------------------------------------------------------------------------------------------ one op
@@ -254,11 +254,7 @@ def run(args, command='minigrad bench profile'):
     return record
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
-    with thread_limit(args.threads):
-        run(args)
-    return 0
+main = benchmark_main(parser, run)
 
 
 if __name__ == '__main__':
