@@ -6,7 +6,7 @@ the CPU, and with torch on CUDA where it is installed; print medians and ratios 
     python benchmarks/gpu_check.py --skip-tests --batches 256 4096 --repeats 9
 
 The MLP is the seed's Fashion-MNIST model, 784 -> 256 -> ReLU -> 10, trained with cross-entropy and
-plain SGD, written with minigrad's functional ops; the data are random arrays of Fashion-MNIST's shape
+plain SGD, written once with PyTorch's functional API and run on both libraries; the data are random arrays of Fashion-MNIST's shape
 (the timing does not depend on the values). A *step* is forward, backward and update on a batch already
 on the device; an *epoch* is 60,000 samples taken from host memory batch by batch, each batch copied to
 the device first, as a training loop does. CUDA runs asynchronously, so every timing synchronises the
@@ -19,6 +19,7 @@ Exit status: 0 when the gpu tests pass (targets are reported, not enforced), 1 w
 2 when this machine has no usable CUDA (the message says what is missing).
 """
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -33,7 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import minigrad  # noqa: E402  (after the path is set, so the checkout is the one measured)
-from minigrad import backend, ops  # noqa: E402
+from minigrad import backend  # noqa: E402
 
 FEATURES, HIDDEN, CLASSES, EPOCH_SAMPLES = 784, 256, 10, 60_000
 LR = 0.1
@@ -42,49 +43,15 @@ TORCH_TARGET = ('step time of minigrad CUDA / torch CUDA at batch 4096', 4096, 1
 
 
 # ---------------------------------------------------------------------------------------- the models
-def minigrad_mlp(device, seed=0):
-    """The MLP's training step on ``device``: ``step(X, y)`` with X, y minigrad tensors there."""
+def mlp(lib, device, seed=0):
+    """The MLP's training step on ``device``, written once with PyTorch's API so that the same code
+    runs on ``lib`` = minigrad or torch: ``step(X, y)`` with X, y tensors already there."""
+    F = lib.nn.functional
     rng = numpy.random.default_rng(seed)
 
     def param(*shape, scale):
         value = (rng.standard_normal(shape) * scale).astype(numpy.float32)
-        return minigrad.tensor(value, device=device, requires_grad=True)
-
-    params = [param(HIDDEN, FEATURES, scale=FEATURES ** -0.5), param(HIDDEN, scale=0.0),
-              param(CLASSES, HIDDEN, scale=HIDDEN ** -0.5), param(CLASSES, scale=0.0)]
-    W1, b1, W2, b2 = params
-    rows = {}
-
-    def step(X, y):
-        n = X.shape[0]
-        if n not in rows:
-            rows[n] = minigrad.arange(n, device=device)
-        logits = ops.linear(minigrad.relu(ops.linear(X, W1, b1)), W2, b2)
-        loss = -minigrad.log_softmax(logits, dim=1)[rows[n], y].mean()
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with minigrad.no_grad():
-            for p in params:
-                p -= LR * p.grad
-        return loss
-
-    def to_device(X, y):
-        return minigrad.tensor(X).to(device), minigrad.tensor(y).to(device)
-
-    sync = (lambda: minigrad.cuda.synchronize(device)) if device != 'cpu' else (lambda: None)
-    return step, to_device, sync
-
-
-def torch_mlp(device, seed=0):
-    """The same MLP and step in torch (for the comparison on CUDA)."""
-    import torch
-    import torch.nn.functional as F
-    rng = numpy.random.default_rng(seed)
-
-    def param(*shape, scale):
-        value = (rng.standard_normal(shape) * scale).astype(numpy.float32)
-        return torch.tensor(value, device=device, requires_grad=True)
+        return lib.tensor(value, device=device, requires_grad=True)
 
     params = [param(HIDDEN, FEATURES, scale=FEATURES ** -0.5), param(HIDDEN, scale=0.0),
               param(CLASSES, HIDDEN, scale=HIDDEN ** -0.5), param(CLASSES, scale=0.0)]
@@ -95,15 +62,15 @@ def torch_mlp(device, seed=0):
         for p in params:
             p.grad = None
         loss.backward()
-        with torch.no_grad():
+        with lib.no_grad():
             for p in params:
                 p -= LR * p.grad
         return loss
 
     def to_device(X, y):
-        return torch.from_numpy(X).to(device), torch.from_numpy(y).to(device)
+        return lib.tensor(X).to(device), lib.tensor(y).to(device)
 
-    sync = (lambda: torch.cuda.synchronize(device)) if device != 'cpu' else (lambda: None)
+    sync = (lambda: lib.cuda.synchronize(device)) if device != 'cpu' else (lambda: None)
     return step, to_device, sync
 
 
@@ -205,11 +172,11 @@ def main(argv=None):
     torch = None if args.cpu_only else torch_cuda()
     if torch is not None:
         result['machine']['torch'] = torch.__version__
-    runs = {'minigrad cpu': lambda: minigrad_mlp('cpu')}
+    runs = {'minigrad cpu': lambda: mlp(minigrad, 'cpu')}
     if not args.cpu_only:
-        runs['minigrad cuda'] = lambda: minigrad_mlp('cuda')
+        runs['minigrad cuda'] = lambda: mlp(minigrad, 'cuda')
         if torch is not None:
-            runs['torch cuda'] = lambda: torch_mlp('cuda')
+            runs['torch cuda'] = lambda: mlp(importlib.import_module('torch'), 'cuda')
         else:
             print("torch with CUDA is not installed: the torch comparison is left out")
     for name, make in runs.items():

@@ -42,26 +42,24 @@ def _timed(build, backward, clock):
     return {'forward': t1 - t0, 'backward': t2 - t1}
 
 
-def minigrad_chain(n_ops, size=4, params=False, clock=time.perf_counter):
-    import minigrad
+def _pytorch_style_chain(lib, n_ops, size, params, clock):
+    """The chain on minigrad or torch: the same code, only the library differs."""
     x, a, b = _inputs(size)
-    x = minigrad.tensor(x, requires_grad=True)
+    x = lib.tensor(x, requires_grad=True)
     if params:
-        a, b = minigrad.tensor(a, requires_grad=True), minigrad.tensor(b, requires_grad=True)
+        a, b = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
     else:
         a, b = A, B
     return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward(), clock)
+
+
+def minigrad_chain(n_ops, size=4, params=False, clock=time.perf_counter):
+    import minigrad
+    return _pytorch_style_chain(minigrad, n_ops, size, params, clock)
 
 
 def torch_chain(n_ops, size=4, params=False, clock=time.perf_counter):
-    torch = optional_import('torch')
-    x, a, b = _inputs(size)
-    x = torch.tensor(x, requires_grad=True)
-    if params:
-        a, b = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
-    else:
-        a, b = A, B
-    return lambda: _timed(lambda: _chain(x, a, b, n_ops).sum(), lambda out: out.backward(), clock)
+    return _pytorch_style_chain(optional_import('torch'), n_ops, size, params, clock)
 
 
 def mygrad_chain(n_ops, size=4, params=False, clock=time.perf_counter):
