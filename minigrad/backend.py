@@ -380,6 +380,16 @@ def scatter_add(target, index, values):
     return target
 
 
+def diagonal_view(array, offset, dim1, dim2):
+    """The diagonal of ``array`` over ``dim1``/``dim2`` as a writable view (NumPy hands it out read-only;
+    CuPy's is writable already)."""
+    view = array.diagonal(offset, dim1, dim2)
+    flags = getattr(view, 'flags', None)
+    if flags is not None and getattr(flags, 'writeable', True) is False:
+        flags.writeable = True
+    return view
+
+
 def solve(a, b):
     return array_module(a).linalg.solve(a, b)
 

@@ -35,7 +35,7 @@ def graph(output, names=None):
     """
     if not isinstance(output, Tensor):
         raise TypeError(f"graph() takes a Tensor, got {type(output).__name__}")
-    root = output._ctx if output._ctx is not None else output
+    root = output.grad_fn if output.grad_fn is not None else output
     if not output.requires_grad:
         raise ValueError("this tensor has no graph: it does not require grad (create its inputs with "
                          "requires_grad=True, outside no_grad())")
@@ -61,7 +61,7 @@ def graph(output, names=None):
         else:
             name = given.get(id(node))
             kind, shape, dtype = 'op', node.out_shape, node.out_dtype
-            title = node.name + (f' -> {name}' if name else '')
+            title = type(node).__name__ + (f' -> {name}' if name else '')
         nodes.append({'id': number[id(node)], 'label': f'{title}\n{tuple(shape)} {dtype}', 'kind': kind,
                       'level': level[id(node)]})
     return nodes, edges

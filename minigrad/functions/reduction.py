@@ -122,6 +122,7 @@ class Amin(Amax):
 class TakeAlongDim(Function):
     """Values at ``indices`` along ``axis`` (the values of ``max(dim)``/``min(dim)``); the gradient goes
     to those positions only. ``indices`` lacks ``axis``, as ``argmax(axis=axis)`` returns it."""
+    torch_name = 'MaxBackward0'
 
     @staticmethod
     def forward(ctx, x, indices, axis, keepdims):
