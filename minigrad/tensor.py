@@ -366,18 +366,19 @@ class Tensor:
             previous._array = before
         self._write(out._array)
         self._bump_version()
-        node.epoch = epoch.value  # the write itself comes before: only later changes count
-        if node._out_index is not None:  # a saved output is this tensor, whose later changes count
+        if node._out_index is not None:
+            # A saved output is this tensor from now on: changes after this write are caught (those to
+            # an input the node saved count from before it, so x.mul_(x) raises at backward, as in
+            # PyTorch).
             saved = list(node.saved_tensors)
             saved[node._out_index] = self._array
-            node.saved_tensors, node._out_version = tuple(saved), self._version
+            node.saved_tensors, node._out_version, node._out_epoch = tuple(saved), self._version, epoch.value
         if view is None:
             node.out_shape, node.out_dtype = self._array.shape, self._array.dtype
             self._ctx, self._requires_grad = node, True
             return self
         base = view.base
         rebased = CopySlices.apply(make_tensor(base._array, base._ctx), out, view.steps)._ctx
-        rebased.epoch = epoch.value
         base._ctx, base._requires_grad = rebased, True
         view.version = None  # stale: re-take this view's history from the rebased base
         refresh_view(self)

@@ -119,6 +119,38 @@ def test_mul_and_div_save_only_what_the_gradient_needs(torch):
             z.sum().backward()
 
 
+def test_an_in_place_op_reading_its_own_target_is_caught(torch):
+    for lib in (minigrad, torch):
+        a = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        b = a * 1
+        b.mul_(b[...])      # the gradient needs b before the write, read through a view
+        with pytest.raises(RuntimeError):
+            b.sum().backward()
+        e = a * 1
+        e.exp_()            # saves its output, then nothing changes it: fine
+        e.sum().backward()
+        assert a.grad.tolist() == pytest.approx([2.718281828459045, 7.38905609893065])
+        g = a.exp()
+        g.exp_()            # changes the output the first exp saved
+        with pytest.raises(RuntimeError):
+            g.sum().backward()
+        f = a * 1
+        f.sigmoid_()
+        f.add_(1)           # the output sigmoid_ saved is changed
+        with pytest.raises(RuntimeError):
+            f.sum().backward()
+
+
+def test_an_in_place_op_on_itself_keeps_the_values_it_needs(torch):
+    """``b.mul_(b)``: PyTorch raises at backward; minigrad saves a copy of b before the write (it does
+    so for every in-place op whose gradient needs the old values) and gives the right gradient."""
+    a = minigrad.tensor([1.0, 2.0], dtype=minigrad.float64, requires_grad=True)
+    b = a * 1
+    b.mul_(b)
+    b.sum().backward()
+    assert a.grad.tolist() == [2.0, 4.0]
+
+
 def test_add_with_alpha_does_not_save_the_other_operand(torch):
     for lib in (minigrad, torch):
         x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)

@@ -34,7 +34,7 @@ def _saved_as_tensors(node):
 
 def _check_versions(node):
     """Raise if an input or output that ``node`` saved was changed in place after it was saved."""
-    changed = node._out_version is not None and node._out_version[0] > node.epoch
+    changed = node._out_version is not None and node._out_version[0] > (node._out_epoch or node.epoch)
     if not changed:
         for role in saved_roles(node):
             cell = None if role is None or role < 0 else node._inputs[role]._version
@@ -43,8 +43,8 @@ def _check_versions(node):
                 break
     if changed:
         raise RuntimeError(
-            f"one of the tensors saved by {type(node).__name__} ({node.name()}) for its backward was modified by an in-place "
-            f"operation after it was saved, so its gradient would be wrong. Use the out-of-place "
+            f"one of the tensors saved by {type(node).__name__} ({node.name()}) for its backward was "
+            f"modified by an in-place operation after it was saved, so its gradient would be wrong. Use the out-of-place "
             f"form (e.g. `x = x * 2` instead of `x *= 2`), or `.clone()` the tensor before changing it.")
 
 

@@ -61,8 +61,8 @@ epoch = _Epoch()
 # backward (masks, indices, axes): it is what freeing drops and what the tape lists as saved.
 GRAPH_FIELDS = ('parents', 'out_shape', 'out_dtype')
 USER_FIELDS = ('_hooks', '_retained')
-BOOKKEEPING = ('saved_tensors', '_inputs', 'epoch', '_out_index', '_out_version', '_freed', '_trace',
-               '_non_differentiable')
+BOOKKEEPING = ('saved_tensors', '_inputs', 'epoch', '_out_index', '_out_version', '_out_epoch', '_freed',
+               '_trace', '_non_differentiable')
 NODE_FIELDS = frozenset(GRAPH_FIELDS + USER_FIELDS + BOOKKEEPING)
 
 
@@ -76,6 +76,7 @@ class Function:
     _inputs = ()
     _out_index = None
     _out_version = None
+    _out_epoch = None  # when the saved output became what it is, if later than epoch (an in-place op)
     _hooks = None
     _retained = None
     _freed = False
