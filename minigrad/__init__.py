@@ -26,6 +26,20 @@ from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broa
 from .tensor import Size, Tensor
 from . import autograd, cuda
 
+
+def _export_families():
+    import importlib
+    from .functions import FAMILIES
+    for family in FAMILIES:
+        module = importlib.import_module(f'.functions.{family}', __name__)
+        for name in module.__all__:
+            globals()[name] = getattr(module, name)
+        for name, fn in module.METHODS.items():
+            setattr(Tensor, name, fn)
+
+
+_export_families()
+
 bool = bool_
 
 

@@ -380,6 +380,21 @@ def scatter_add(target, index, values):
     return target
 
 
+def erf(x):
+    """The error function, elementwise (NumPy has none): SciPy's when it is installed, CuPy's on the GPU,
+    else ``math.erf`` element by element (exact, but slow for large arrays)."""
+    xp = array_module(x)
+    if xp is _cupy:
+        import cupyx.scipy.special
+        return cupyx.scipy.special.erf(x)
+    try:
+        from scipy import special
+    except ImportError:
+        import math
+        return numpy.asarray(numpy.frompyfunc(math.erf, 1, 1)(x), dtype=x.dtype)
+    return numpy.asarray(special.erf(x), dtype=x.dtype)
+
+
 def solve(a, b):
     return array_module(a).linalg.solve(a, b)
 

@@ -5,3 +5,7 @@ from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maxi
 from .linalg import Linear, Matmul
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
+
+# Family modules whose public functions (``__all__``) become ``minigrad.<name>`` and whose ``METHODS``
+# become Tensor methods (bound in minigrad/__init__.py).
+FAMILIES = ('normalization', 'nonlinearity', 'criterion', 'distance', 'sparse')
