@@ -137,6 +137,37 @@ if F is not None and hasattr(F, 'cross_entropy') and hasattr(F, 'mse_loss'):
                                   [normal(2, 3, 2), index_of([0, 2], [1, 1])]),
     })
 
+if F is not None and hasattr(F, 'batch_norm'):  # normalisation, activations, losses, distances, lookup
+    def _unit(*shape):
+        return lambda rng: rng.uniform(0.05, 0.95, shape)
+
+    CASES.update({
+        'batch_norm': (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+                       [normal(4, 3, 2), normal(3), normal(3)]),
+        'layer_norm': (lambda x, w, b: F.layer_norm(x, (4,), w, b), [normal(3, 4), normal(4), normal(4)]),
+        'leaky_relu': (lambda x: F.leaky_relu(x, 0.1), [normal(3, 4)]),
+        'elu': (lambda x: F.elu(x), [normal(3, 4)]),
+        'gelu': (lambda x: F.gelu(x), [normal(3, 4)]),
+        'gelu tanh': (lambda x: F.gelu(x, approximate='tanh'), [normal(3, 4)]),
+        'silu': (lambda x: F.silu(x), [normal(3, 4)]),
+        'mish': (lambda x: F.mish(x), [normal(3, 4)]),
+        'softplus': (lambda x: F.softplus(x, beta=2.0), [normal(3, 4)]),
+        'hardtanh': (lambda x: F.hardtanh(x * 2), [normal(3, 4)]),
+        'hardsigmoid': (lambda x: F.hardsigmoid(x * 4), [normal(3, 4)]),
+        'hardswish': (lambda x: F.hardswish(x * 4), [normal(3, 4)]),
+        'logsigmoid': (lambda x: F.logsigmoid(x), [normal(3, 4)]),
+        'threshold': (lambda x: F.threshold(x, 0.1, 2.0), [normal(3, 4)]),
+        'softshrink': (lambda x: F.softshrink(x, 0.3), [normal(3, 4)]),
+        'binary_cross_entropy': (lambda x, t: F.binary_cross_entropy(x, t), [_unit(3, 4), _unit(3, 4)]),
+        'binary_cross_entropy_with_logits': (
+            lambda x, t, w: F.binary_cross_entropy_with_logits(x, t, pos_weight=w),
+            [normal(3, 4), _unit(3, 4), positive(4)]),
+        'normalize': (lambda x: F.normalize(x, p=3), [normal(3, 4)]),
+        'pairwise_distance': (lambda a, b: F.pairwise_distance(a, b), [normal(3, 4), normal(3, 4)]),
+        'normalize inf': (lambda x: F.normalize(x, p=float('inf')), [normal(3, 4)]),
+        'embedding': (lambda w, i: F.embedding(i, w, padding_idx=1), [normal(5, 3), index_of([0, 1], [4, 0])]),
+    })
+
 
 # -------------------------------------------------------------------------------------- the harness
 def make_inputs(makers, seed):

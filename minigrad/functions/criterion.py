@@ -29,8 +29,8 @@ def _check_reduction(reduction, size_average, reduce, op, allowed=_REDUCTIONS):
         raise TypeError(f"{op}: size_average and reduce are deprecated in PyTorch and not supported; "
                         "use reduction='mean' | 'sum' | 'none'")
     if reduction not in allowed:
-        raise ValueError(f"{op}: reduction must be one of {', '.join(map(repr, allowed))}, got "
-                         f"{reduction!r}")
+        names = ', '.join(map(repr, allowed[:-1])) + f' or {allowed[-1]!r}'
+        raise ValueError(f"{op}: reduction must be {names}, got {reduction!r}")
 
 
 def _reduce(loss, reduction):

@@ -48,8 +48,9 @@ class Erf(Function):
         return grad * (2.0 / math.sqrt(math.pi)) * Exp.call(-(x * x))
 
 
-class _Pointwise(Function):
-    """``value(x, *params)`` elementwise with derivative ``slope(x, *params)``; params are constants."""
+class _Pointwise:
+    """Mixin of the Functions below: ``value(x, *params)`` elementwise with derivative
+    ``slope(x, *params)``; params are constants. (Not a Function itself: it is never applied.)"""
 
     @staticmethod
     def forward(ctx, x, *params):
@@ -63,7 +64,7 @@ class _Pointwise(Function):
         return (grad * type(ctx).slope(x, *ctx.params),) + (None,) * len(ctx.params)
 
 
-class LeakyRelu(_Pointwise):
+class LeakyRelu(_Pointwise, Function):
     @staticmethod
     def value(xp, x, slope):
         return xp.where(x > 0, x, x * slope)
@@ -74,7 +75,7 @@ class LeakyRelu(_Pointwise):
         return _mask(pos, x) + _mask(~pos, x) * slope
 
 
-class Elu(_Pointwise):
+class Elu(_Pointwise, Function):
     """``scale * (x if x > 0 else alpha * (exp(x / beta) - 1))``: elu (beta=1, scale=1), celu
     (beta=alpha) and selu (its constants)."""
 
@@ -90,7 +91,7 @@ class Elu(_Pointwise):
         return _mask(pos, x) * scale + neg * _mask(~pos, x)
 
 
-class GeluErf(_Pointwise):
+class GeluErf(_Pointwise, Function):
     """``x * Phi(x)``, Phi the standard normal CDF."""
 
     @staticmethod
@@ -107,7 +108,7 @@ class GeluErf(_Pointwise):
 _GELU_K = math.sqrt(2.0 / math.pi)
 
 
-class GeluTanh(_Pointwise):
+class GeluTanh(_Pointwise, Function):
     """``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
 
     @staticmethod
@@ -120,7 +121,7 @@ class GeluTanh(_Pointwise):
         return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_K * (1.0 + 3 * 0.044715 * x * x)
 
 
-class Silu(_Pointwise):
+class Silu(_Pointwise, Function):
     @staticmethod
     def value(xp, x):
         return x * (0.5 + 0.5 * xp.tanh(0.5 * x))
@@ -136,7 +137,7 @@ def _softplus_array(xp, z):
     return xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
 
 
-class Softplus(_Pointwise):
+class Softplus(_Pointwise, Function):
     """``log(1 + exp(beta x)) / beta``, and ``x`` itself where ``beta x > threshold``."""
 
     @staticmethod
@@ -150,7 +151,7 @@ class Softplus(_Pointwise):
         return Sigmoid.call(x * beta) * _mask(~linear, x) + _mask(linear, x)
 
 
-class Mish(_Pointwise):
+class Mish(_Pointwise, Function):
     """``x * tanh(softplus(x))``."""
 
     @staticmethod
@@ -163,7 +164,7 @@ class Mish(_Pointwise):
         return t + x * (1.0 - t * t) * Sigmoid.call(x)
 
 
-class Hardtanh(_Pointwise):
+class Hardtanh(_Pointwise, Function):
     """Clamp to ``[low, high]``; the gradient passes strictly inside (PyTorch's hardtanh rule)."""
 
     @staticmethod
@@ -176,7 +177,7 @@ class Hardtanh(_Pointwise):
         return _mask((a > low) & (a < high), x)
 
 
-class Hardsigmoid(_Pointwise):
+class Hardsigmoid(_Pointwise, Function):
     """``relu6(x + 3) / 6``."""
 
     @staticmethod
@@ -189,7 +190,7 @@ class Hardsigmoid(_Pointwise):
         return _mask((a > -3) & (a < 3), x) * (1.0 / 6.0)
 
 
-class Hardswish(_Pointwise):
+class Hardswish(_Pointwise, Function):
     """``x * relu6(x + 3) / 6``."""
 
     @staticmethod
@@ -203,7 +204,7 @@ class Hardswish(_Pointwise):
         return (x * (1.0 / 3.0) + 0.5) * middle + _mask(a >= 3, x)
 
 
-class Logsigmoid(_Pointwise):
+class Logsigmoid(_Pointwise, Function):
     """``log(sigmoid(x)) = -softplus(-x)``, stable for any x."""
 
     @staticmethod
@@ -215,7 +216,7 @@ class Logsigmoid(_Pointwise):
         return Sigmoid.call(-x)
 
 
-class Threshold(_Pointwise):
+class Threshold(_Pointwise, Function):
     """``x`` where ``x > threshold``, else ``value``."""
 
     @staticmethod
@@ -227,7 +228,7 @@ class Threshold(_Pointwise):
         return _mask(_raw(x) > threshold, x)
 
 
-class Shrink(_Pointwise):
+class Shrink(_Pointwise, Function):
     """hardshrink (soft=False): ``x`` where ``|x| > lambd``, else 0; softshrink (soft=True):
     ``x - lambd * sign(x)`` where ``|x| > lambd``, else 0."""
 
