@@ -26,14 +26,17 @@ class _NormBase(Module):
     """What batch and instance norm share: per-channel affine parameters and running statistics."""
 
     def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None):
+                 device=None, dtype=None, *, bias=True):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
         if affine:
             self.weight = Parameter(factories.empty(num_features, dtype=dtype, device=device))
-            self.bias = Parameter(factories.empty(num_features, dtype=dtype, device=device))
+            if bias:
+                self.bias = Parameter(factories.empty(num_features, dtype=dtype, device=device))
+            else:
+                self.register_parameter('bias', None)
         else:
             self.register_parameter('weight', None)
             self.register_parameter('bias', None)
@@ -59,14 +62,15 @@ class _NormBase(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def _check_input_dim(self, input):
         raise NotImplementedError
 
     def extra_repr(self):
         return (f'{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, '
-                f'track_running_stats={self.track_running_stats}')
+                f'bias={self.bias is not None}, track_running_stats={self.track_running_stats}')
 
     def _average_factor(self):
         """The momentum of this step; counts the batch (PyTorch's exponential_average_factor)."""
@@ -122,14 +126,17 @@ class _LazyNorm:
     cls_to_become = None
 
     def __init__(self, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None,
-                 dtype=None):
+                 dtype=None, *, bias=True):
         Module.__init__(self)
         self.num_features, self.eps, self.momentum = 0, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
         if affine:
             self.weight = UninitializedParameter(device=device, dtype=dtype)
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
+            if bias:
+                self.bias = UninitializedParameter(device=device, dtype=dtype)
+            else:
+                self.register_parameter('bias', None)
         else:
             self.register_parameter('weight', None)
             self.register_parameter('bias', None)
@@ -147,7 +154,8 @@ class _LazyNorm:
         self.num_features = num_features
         if self.affine:
             self.weight.materialize((num_features,))
-            self.bias.materialize((num_features,))
+            if self.bias is not None:
+                self.bias.materialize((num_features,))
         if self.track_running_stats:
             for buf in (self.running_mean, self.running_var):  # in place: .to() may hold them
                 buf._array = backend.array_module(buf._array).empty((num_features,), dtype=buf._array.dtype)
@@ -188,8 +196,8 @@ class _InstanceNorm(_NormBase):
     _dims = ()
 
     def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False,
-                 device=None, dtype=None):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+                 device=None, dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
     def forward(self, input):
         batched, unbatched = self._dims
@@ -246,14 +254,16 @@ class LayerNorm(Module):
         return _norm.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f'{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}'
+        return (f'{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, '
+                f'bias={self.bias is not None}')
 
 
 class GroupNorm(Module):
     """Normalise (N, C, *) inputs over groups of ``num_channels // num_groups`` channels (and the
     spatial dimensions), per sample; ``weight`` and ``bias`` are per channel."""
 
-    def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None):
+    def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None, *,
+                 bias=True):
         super().__init__()
         if num_channels % num_groups:
             raise ValueError("num_channels must be divisible by num_groups")
@@ -261,7 +271,10 @@ class GroupNorm(Module):
         dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
         if affine:
             self.weight = Parameter(factories.ones(num_channels, dtype=dtype, device=device))
-            self.bias = Parameter(factories.zeros(num_channels, dtype=dtype, device=device))
+            if bias:
+                self.bias = Parameter(factories.zeros(num_channels, dtype=dtype, device=device))
+            else:
+                self.register_parameter('bias', None)
         else:
             self.register_parameter('weight', None)
             self.register_parameter('bias', None)
@@ -269,10 +282,12 @@ class GroupNorm(Module):
     def reset_parameters(self):
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input):
         return _norm.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f'{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}'
+        return (f'{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, '
+                f'bias={self.bias is not None}')
