@@ -272,6 +272,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     'mean' divides by the number of elements (PyTorch's default, which it warns about)."""
     op = 'kl_div'
     _check_reduction(reduction, size_average, reduce, op, _REDUCTIONS + ('batchmean',))
+    if reduction == 'mean':
+        warnings.warn("kl_div: reduction='mean' divides the total loss by both the batch size and the "
+                      "support size; 'batchmean' divides only by the batch size, and aligns with the KL "
+                      "divergence's definition (PyTorch gives the same warning)", stacklevel=2)
     input, target = _pair(input, target, op, warn=False)
     if log_target:
         loss = ops.exp(target) * (target - input)

@@ -461,3 +461,15 @@ _SPECS = [
 
 OPS = {spec.name: spec for spec in _SPECS}
 """Every spec by name (``OPS['matmul']``); iterate ``OPS.values()`` for the whole table."""
+
+
+def _add_rows():
+    """Rows of the op families in minigrad/testing/rows/ (one module per family)."""
+    import importlib
+    from . import rows
+    for name in rows.MODULES:
+        for spec in importlib.import_module(f'{rows.__name__}.{name}').ROWS:
+            OPS[spec.name] = spec
+
+
+_add_rows()
