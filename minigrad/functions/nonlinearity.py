@@ -92,11 +92,23 @@ class Elu(_Pointwise, Function):
 
 
 class GeluErf(_Pointwise, Function):
-    """``x * Phi(x)``, Phi the standard normal CDF."""
+    """``x * Phi(x)``, Phi the standard normal CDF. The CDF computed in forward is kept for a first-order
+    backward (erf is the expensive part); ``create_graph`` recomputes it as an op."""
 
     @staticmethod
-    def value(xp, x):
-        return 0.5 * x * (1.0 + backend.erf(x * (1.0 / math.sqrt(2.0))))
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        ctx.params = ()
+        ctx.cdf = cdf = 0.5 * (1.0 + backend.erf(x * (1.0 / math.sqrt(2.0))))
+        return x * cdf
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        if isinstance(x, _fn.Tensor):
+            return grad * GeluErf.slope(x)
+        pdf = array_module(x).exp(-0.5 * (x * x)) * (1.0 / math.sqrt(2.0 * math.pi))
+        return grad * (ctx.cdf + x * pdf)
 
     @staticmethod
     def slope(x):

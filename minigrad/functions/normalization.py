@@ -43,6 +43,7 @@ class Normalize(Function):
             stats.extend((mean, var))
         ctx.save_for_backward(x, weight)
         ctx.mean, ctx.rstd, ctx.axes, ctx.eps = mean, rstd, axes, eps
+        ctx.bias_shape = None if bias is None else bias.shape
         if weight is not None:
             out *= weight
         if bias is not None:
@@ -52,12 +53,35 @@ class Normalize(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
+        if isinstance(x, _fn.Tensor) or isinstance(grad, _fn.Tensor):
+            return Normalize._backward_graph(ctx, grad, x, weight)
+        # Arrays (first derivatives): the same formula with in-place steps, few temporaries.
+        axes, needs = ctx.axes, ctx.needs_input_grad
+        xhat = x - ctx.mean
+        xhat *= ctx.rstd
+        grad_x = grad_w = grad_b = None
+        if needs[0]:
+            gx = grad * weight if weight is not None else grad
+            prod = gx * xhat
+            m2 = prod.mean(axis=axes, keepdims=True)
+            grad_x = prod  # reuse the buffer
+            grad_x[...] = gx
+            grad_x -= gx.mean(axis=axes, keepdims=True)
+            xm = xhat * m2
+            grad_x -= xm
+            grad_x *= ctx.rstd
+        if needs[1]:
+            grad_w = _sum_to(grad * xhat, weight.shape)
+        if needs[2]:
+            grad_b = _sum_to(grad, ctx.bias_shape)
+        return grad_x, grad_w, grad_b, None, None, None
+
+    @staticmethod
+    def _backward_graph(ctx, grad, x, weight):
+        """The backward as ops (create_graph): the statistics recomputed from the recorded input."""
         axes = ctx.axes
-        if isinstance(x, _fn.Tensor):  # create_graph: the statistics as functions of x
-            centered = x - x.mean(axis=axes, keepdims=True)
-            rstd = ((centered * centered).mean(axis=axes, keepdims=True) + ctx.eps) ** -0.5
-        else:
-            centered, rstd = x - ctx.mean, ctx.rstd
+        centered = x - x.mean(axis=axes, keepdims=True)
+        rstd = ((centered * centered).mean(axis=axes, keepdims=True) + ctx.eps) ** -0.5
         xhat = centered * rstd
         needs = ctx.needs_input_grad
         grad_x = None
@@ -68,6 +92,13 @@ class Normalize(Function):
         grad_w = grad * xhat if needs[1] else None
         grad_b = grad if needs[2] else None
         return grad_x, grad_w, grad_b, None, None, None
+
+
+def _sum_to(array, shape):
+    """Sum ``array`` over the axes where ``shape`` (aligned right, padded with 1s) broadcasts."""
+    padded = (1,) * (array.ndim - len(shape)) + tuple(shape)
+    axes = tuple(i for i, (n, m) in enumerate(zip(padded, array.shape)) if n == 1 and m != 1)
+    return array.sum(axis=axes, keepdims=True) if axes else array
 
 
 # ------------------------------------------------------------------------------------------- helpers
