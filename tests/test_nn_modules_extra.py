@@ -520,3 +520,28 @@ def test_pad_sequence(batch_first, side):
     (a * a).sum().backward(), (b * b).sum().backward()
     for p, q in zip(ours, theirs):
         close(p.grad, q.grad)
+
+
+@pytest.mark.parametrize('make', [lambda m: m.RMSNorm(6), lambda m: m.RMSNorm([3, 6], eps=1e-4),
+                                  lambda m: m.RMSNorm(6, elementwise_affine=False)])
+def test_rms_norm(make):
+    ours, theirs = make(nn), make(tnn)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    x = rng.standard_normal((2, 3, 6)).astype(np.float32)
+    a, b = pair(x)
+    ya, yb = ours(a), theirs(b)
+    close(ya, yb, 1e-5, 1e-6)
+    (ya * ya).sum().backward(), (yb * yb).sum().backward()
+    close(a.grad, b.grad, 1e-4, 1e-5)
+
+
+def test_distance_and_softmax2d_modules():
+    x1, x2 = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
+    for make in (lambda m: m.CosineSimilarity(), lambda m: m.CosineSimilarity(dim=0, eps=1e-3),
+                 lambda m: m.PairwiseDistance(), lambda m: m.PairwiseDistance(p=1.0, keepdim=True)):
+        ours, theirs = make(nn), make(tnn)
+        assert repr(ours) == repr(theirs)
+        close(ours(minigrad.tensor(x1), minigrad.tensor(x2)), theirs(torch.tensor(x1), torch.tensor(x2)),
+              1e-10, 1e-12)
+    img = rng.standard_normal((2, 3, 4, 4))
+    close(nn.Softmax2d()(minigrad.tensor(img)), tnn.Softmax2d()(torch.tensor(img)), 1e-10, 1e-12)

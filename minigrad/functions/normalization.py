@@ -1,4 +1,4 @@
-"""Normalisation: batch_norm, layer_norm, group_norm, instance_norm.
+"""Normalisation: batch_norm, layer_norm, group_norm, instance_norm, rms_norm.
 
 All four are one fused op, :class:`Normalize`: ``(x - mean) / sqrt(var + eps) * weight + bias`` with
 the statistics taken over some axes (the biased variance, as PyTorch). Its backward is the closed form
@@ -286,3 +286,25 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         _update_running(running_mean, mean.mean(axis=0), momentum)
         _update_running(running_var, var.mean(axis=0), momentum, count / (count - 1))
     return out
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """``x / sqrt(mean(x ** 2) + eps) * weight`` over the last ``len(normalized_shape)`` dimensions;
+    ``eps=None`` is the machine epsilon of the input's dtype (PyTorch's default). Composed of ops."""
+    op = 'rms_norm'
+    _check_float(input, op)
+    shape = _normalized_shape(normalized_shape)
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(f"{op}: given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, shape))}], but got input of size {list(input.shape)}")
+    weight = _param(weight, op, 'weight', input._array.dtype, shape)
+    if eps is None:
+        eps = float(_finfo_eps(input._array.dtype))
+    axes = tuple(range(input.ndim - k, input.ndim))
+    out = input * ((input * input).mean(axis=axes, keepdims=True) + eps) ** -0.5
+    return out * weight if weight is not None else out
+
+
+def _finfo_eps(dtype):
+    return {2: 2.0 ** -10, 4: 2.0 ** -23, 8: 2.0 ** -52}[dtype.itemsize]

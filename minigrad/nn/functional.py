@@ -203,7 +203,8 @@ def _index_coefficients(labels, classes, weight, ignore_index, smoothing, dtype)
 
 
 # ------------------------------------------------------------------- normalisation, activations, more
-from ..functions.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: E402
+from ..functions.normalization import (batch_norm, group_norm, instance_norm, layer_norm,  # noqa: E402
+                                      rms_norm)
 from ..functions.nonlinearity import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish,  # noqa
                                       hardtanh, leaky_relu, logsigmoid, mish, prelu, relu6, selu, silu,
                                       softmin, softplus, softshrink, softsign, tanhshrink, threshold)

@@ -1,5 +1,5 @@
 """Normalisation layers: ``BatchNorm1d/2d/3d``, ``LazyBatchNorm1d/2d/3d``, ``InstanceNorm1d/2d``,
-``LayerNorm``, ``GroupNorm``.
+``LayerNorm``, ``GroupNorm``, ``RMSNorm``.
 
 Batch norm keeps ``running_mean``, ``running_var`` and ``num_batches_tracked`` as buffers: they are in
 ``state_dict()``, move with ``.to()`` and are updated in training mode only; ``eval()`` switches the
@@ -291,3 +291,28 @@ class GroupNorm(Module):
     def extra_repr(self):
         return (f'{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, '
                 f'bias={self.bias is not None}')
+
+
+class RMSNorm(Module):
+    """``x / sqrt(mean(x ** 2) + eps) * weight`` over the last dimensions ``normalized_shape``
+    (``eps=None``: the dtype's machine epsilon)."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+        super().__init__()
+        self.normalized_shape = _norm._normalized_shape(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
+        if elementwise_affine:
+            self.weight = Parameter(factories.ones(self.normalized_shape, dtype=dtype, device=device))
+        else:
+            self.register_parameter('weight', None)
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        return _norm.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return f'{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}'
