@@ -58,7 +58,7 @@ def _np_instance_norm(x, w, b, eps):
     return _normalise(x, tuple(range(2, x.ndim)), eps) * _channel(w, x.ndim) + _channel(b, x.ndim)
 
 
-def _np_rms_norm(x, w, b, normalized_shape, eps):
+def _np_rms_norm(x, w, normalized_shape, eps):
     axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
     return x / numpy.sqrt((x * x).mean(axis=axes, keepdims=True) + eps) * w
 
@@ -69,9 +69,9 @@ ROWS = [
     OpSpec('layer_norm', lambda m, x, w, b, normalized_shape, eps:
            m.nn.functional.layer_norm(x, normalized_shape, w, b, eps), _np_layer_norm, layer_case(),
            second_order=True),
-    OpSpec('rms_norm', lambda m, x, w, b, normalized_shape, eps:
-           m.nn.functional.rms_norm(x, normalized_shape, w, eps), _np_rms_norm, layer_case(),
-           second_order=True),
+    OpSpec('rms_norm', lambda m, x, w, normalized_shape, eps:
+           m.nn.functional.rms_norm(x, normalized_shape, w, eps), _np_rms_norm,
+           layer_case().map(lambda c: Case(c.arrays[:2], c.kwargs)), second_order=True),
     OpSpec('group_norm', lambda m, x, w, b, num_groups, eps:
            m.nn.functional.group_norm(x, num_groups, w, b, eps), _np_group_norm,
            channels_case(groups=True), second_order=True),
