@@ -189,25 +189,12 @@ class Hardtanh(_Pointwise, Function):
         return _mask((a > low) & (a < high), x)
 
 
-class Hardsigmoid(_Pointwise, Function):
-    """``relu6(x + 3) / 6``."""
-
-    @staticmethod
-    def value(xp, x):
-        return xp.clip(x / 6.0 + 0.5, 0, 1)
-
-    @staticmethod
-    def slope(x):
-        a = _raw(x)
-        return _mask((a > -3) & (a < 3), x) * (1.0 / 6.0)
-
-
 class Hardswish(_Pointwise, Function):
     """``x * relu6(x + 3) / 6``."""
 
     @staticmethod
     def value(xp, x):
-        return x * xp.clip(x / 6.0 + 0.5, 0, 1)
+        return x * xp.clip(x + 3.0, 0, 6) / 6.0
 
     @staticmethod
     def slope(x):
@@ -333,8 +320,10 @@ def relu6(input, inplace=False):
 
 
 def hardsigmoid(input, inplace=False):
-    """``relu6(x + 3) / 6``."""
-    return _apply(Hardsigmoid, input, (), inplace, 'hardsigmoid')
+    """``relu6(x + 3) / 6`` (gradient 1/6 strictly inside (-3, 3))."""
+    input = _float_input(input, 'hardsigmoid')
+    out = Hardtanh.apply(input + 3.0, 0.0, 6.0) / 6.0
+    return input.copy_(out) if inplace else out
 
 
 def hardswish(input, inplace=False):
