@@ -10,8 +10,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side='
     ``batch_first=True``, (B, L_max, *); missing positions hold ``padding_value`` (on the right, or on
     the left with ``padding_side='left'``). Differentiable with respect to every sequence."""
     if isinstance(sequences, Tensor):
-        sequences = list(ops.unbind(sequences, 0)) if hasattr(ops, 'unbind') else \
-            [sequences[i] for i in range(sequences.shape[0])]
+        sequences = [sequences[i] for i in range(sequences.shape[0])]
     sequences = list(sequences)
     if not sequences:
         raise RuntimeError("pad_sequence: received an empty list of sequences")
