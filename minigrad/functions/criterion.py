@@ -10,13 +10,14 @@ deprecated ``size_average``/``reduce`` arguments are refused with a pointer to `
 import math
 import warnings
 
-from .. import backend, ops
+from .. import backend, conversion
 from ..autograd import function as _fn
 from ..autograd.function import Function
 from ..backend import array_module
 from .activation import Sigmoid
 from .elementwise import Clamp, Log, Where
 from .nonlinearity import Softplus, _softplus_array
+from . import elementwise as _elementwise, reduction as _reduction, shape as _shape
 
 __all__ = []  # torch's top-level forms of these take reduction as an int: only nn.functional has them
 METHODS = {}
@@ -36,15 +37,15 @@ def _check_reduction(reduction, size_average, reduce, op, allowed=_REDUCTIONS):
 def _reduce(loss, reduction):
     if reduction == 'none':
         return loss
-    return ops.sum(loss) if reduction == 'sum' else ops.mean(loss)
+    return _reduction.sum(loss) if reduction == 'sum' else _reduction.mean(loss)
 
 
 def _as_float(x, op, what='input', like=None):
     if not isinstance(x, _fn.Tensor):
-        x = ops.as_tensor(x, device=None if like is None else like.device)
+        x = conversion.as_tensor(x, device=None if like is None else like.device)
     if x._array.dtype.kind != 'f':
         if like is not None:
-            return ops.cast(x, like.dtype)
+            return conversion.cast(x, like.dtype)
         raise TypeError(f"{op}: {what} must be floating point, got {x.dtype}; convert it with .float()")
     return x
 
@@ -57,7 +58,7 @@ def _pair(input, target, op, warn=True):
         warnings.warn(f"{op}: using a target size ({tuple(target.shape)}) that is different to the input "
                       f"size ({tuple(input.shape)}); they will be broadcast, which is likely wrong. Make "
                       "them the same shape.", stacklevel=3)
-    return ops.promote(input, target, op)
+    return conversion.promote(input, target, op)
 
 
 def _same_shape(input, target, op):
@@ -133,11 +134,11 @@ class BinaryCrossEntropyWithLogits(Function):
 def _rows(t):
     """(C,), (N, C) or (N, C, d1, ...) -> (M, C): one row per prediction, classes last."""
     if t.ndim == 1:
-        return ops.reshape(t, (1, t.shape[0]))
+        return _shape.reshape(t, (1, t.shape[0]))
     if t.ndim == 2:
         return t
     dims = (0,) + tuple(range(2, t.ndim)) + (1,)
-    return ops.reshape(ops.permute(t, dims), (-1, t.shape[1]))
+    return _shape.reshape(_shape.permute(t, dims), (-1, t.shape[1]))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -150,7 +151,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     input = _as_float(input, op)
     if input.ndim == 0:
         raise ValueError(f"{op}: the input needs a class dimension, got a 0-d tensor")
-    target = target if isinstance(target, _fn.Tensor) else ops.as_tensor(target, device=input.device)
+    target = target if isinstance(target, _fn.Tensor) else conversion.as_tensor(target, device=input.device)
     if target._array.dtype.kind not in 'iu':
         raise RuntimeError(f"{op}: expected integer class indices as the target, got {target.dtype}; "
                            "convert with target.long()")
@@ -176,11 +177,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise RuntimeError(f"{op}: weight must have shape ({classes},), one per class, got "
                                f"{tuple(weight.shape)}")
         row_weight = row_weight * weight._array.astype(input._array.dtype, copy=False)[safe]
-    loss = -picked * ops.constant(row_weight)
+    loss = -picked * conversion.constant(row_weight)
     if reduction == 'none':
-        return ops.reshape(loss, batch_shape)
-    total = ops.sum(loss)
-    return total if reduction == 'sum' else total / ops.constant(row_weight.sum())
+        return _shape.reshape(loss, batch_shape)
+    total = _reduction.sum(loss)
+    return total if reduction == 'sum' else total / conversion.constant(row_weight.sum())
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
@@ -191,7 +192,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     input = _as_float(input, op)
     target = _as_float(target, op, 'target', like=input)
     _same_shape(input, target, op)
-    input, target = ops.promote(input, target, op)
+    input, target = conversion.promote(input, target, op)
     a = input._array
     if a.size and bool(((a < 0) | (a > 1)).any()):
         raise RuntimeError(f"{op}: all elements of input should be between 0 and 1 (probabilities); for "
@@ -214,7 +215,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"{op}: target size ({tuple(target.shape)}) must be the same as input size "
                          f"({tuple(input.shape)})")
-    input, target = ops.promote(input, target, op)
+    input, target = conversion.promote(input, target, op)
     if pos_weight is not None:
         pos_weight = _as_float(pos_weight, op, 'pos_weight', like=input)
         try:
@@ -223,7 +224,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
             raise RuntimeError(f"{op}: pos_weight of shape {tuple(pos_weight.shape)} does not broadcast "
                                f"with the input of shape {tuple(input.shape)} (give one per class, the "
                                "last dimension)") from None
-        pos_weight = ops.cast(pos_weight, input.dtype) if pos_weight.dtype != input.dtype else pos_weight
+        pos_weight = conversion.cast(pos_weight, input.dtype) if pos_weight.dtype != input.dtype else pos_weight
     loss = BinaryCrossEntropyWithLogits.apply(input, target, pos_weight)
     if weight is not None:
         loss = loss * _as_float(weight, op, 'weight', like=input)
@@ -234,7 +235,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     """``|input - target|`` reduced (the gradient at 0 is 0, as PyTorch's sign)."""
     _check_reduction(reduction, size_average, reduce, 'l1_loss')
     input, target = _pair(input, target, 'l1_loss')
-    return _reduce(ops.abs(input - target), reduction)
+    return _reduce(_elementwise.abs(input - target), reduction)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0):
@@ -245,11 +246,11 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
         raise RuntimeError(f"{op}: beta must be non-negative, got {beta}")
     input, target = _pair(input, target, op)
     d = input - target
-    ad = ops.abs(d)
+    ad = _elementwise.abs(d)
     if beta == 0:
         return _reduce(ad, reduction)
-    quadratic = ops.constant(ad._array < beta)
-    return _reduce(ops.where(quadratic, d * d * (0.5 / beta), ad - 0.5 * beta), reduction)
+    quadratic = conversion.constant(ad._array < beta)
+    return _reduce(_elementwise.where(quadratic, d * d * (0.5 / beta), ad - 0.5 * beta), reduction)
 
 
 def huber_loss(input, target, reduction='mean', delta=1.0):
@@ -260,9 +261,9 @@ def huber_loss(input, target, reduction='mean', delta=1.0):
         raise RuntimeError(f"{op}: delta must be positive, got {delta}")
     input, target = _pair(input, target, op)
     d = input - target
-    ad = ops.abs(d)
-    quadratic = ops.constant(ad._array < delta)
-    return _reduce(ops.where(quadratic, d * d * 0.5, (ad - 0.5 * delta) * delta), reduction)
+    ad = _elementwise.abs(d)
+    quadratic = conversion.constant(ad._array < delta)
+    return _reduce(_elementwise.where(quadratic, d * d * 0.5, (ad - 0.5 * delta) * delta), reduction)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False):
@@ -278,14 +279,14 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
                       "divergence's definition (PyTorch gives the same warning)", stacklevel=2)
     input, target = _pair(input, target, op, warn=False)
     if log_target:
-        loss = ops.exp(target) * (target - input)
+        loss = _elementwise.exp(target) * (target - input)
     else:
         t = target._array
-        positive = ops.constant(t > 0)
-        safe = ops.where(positive, target, ops.constant(array_module(t).ones((), dtype=t.dtype)))
-        loss = ops.where(positive, target * ops.log(safe), 0.0 * target) - target * input
+        positive = conversion.constant(t > 0)
+        safe = _elementwise.where(positive, target, conversion.constant(array_module(t).ones((), dtype=t.dtype)))
+        loss = _elementwise.where(positive, target * _elementwise.log(safe), 0.0 * target) - target * input
     if reduction == 'batchmean':
-        total = ops.sum(loss)
+        total = _reduction.sum(loss)
         return total / input.shape[0] if input.ndim else total
     return _reduce(loss, reduction)
 
@@ -298,7 +299,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
     input1 = _as_float(input1, op, 'input1')
     input2 = _as_float(input2, op, 'input2', like=input1)
     target = _as_float(target, op, 'target', like=input1)
-    return _reduce(ops.clamp(-target * (input1 - input2) + margin, min=0), reduction)
+    return _reduce(_elementwise.clamp(-target * (input1 - input2) + margin, min=0), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
@@ -306,10 +307,10 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     op = 'hinge_embedding_loss'
     _check_reduction(reduction, size_average, reduce, op)
     input = _as_float(input, op)
-    t = target._array if isinstance(target, _fn.Tensor) else ops.as_tensor(target)._array
+    t = target._array if isinstance(target, _fn.Tensor) else conversion.as_tensor(target)._array
     zero = 0.0 * input
-    margin_part = ops.where(ops.constant(t != 1), ops.clamp(margin - input, min=0), zero)
-    self_part = ops.where(ops.constant(t != -1), input, zero)
+    margin_part = _elementwise.where(conversion.constant(t != 1), _elementwise.clamp(margin - input, min=0), zero)
+    self_part = _elementwise.where(conversion.constant(t != -1), input, zero)
     return _reduce(margin_part + self_part, reduction)
 
 
@@ -334,10 +335,10 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
         raise RuntimeError(f"{op}: expected two inputs of one shape, (N, D) or (D,), got "
                            f"{tuple(input1.shape)} and {tuple(input2.shape)}")
     cos = _cosine_for_embedding_loss(input1, input2)
-    t = target._array if isinstance(target, _fn.Tensor) else ops.as_tensor(target)._array
+    t = target._array if isinstance(target, _fn.Tensor) else conversion.as_tensor(target)._array
     zero = 0.0 * cos
-    pos = ops.where(ops.constant(t == 1), 1 - cos, zero)
-    neg = ops.where(ops.constant(t == -1), ops.clamp(cos - margin, min=0), zero)
+    pos = _elementwise.where(conversion.constant(t == 1), 1 - cos, zero)
+    neg = _elementwise.where(conversion.constant(t == -1), _elementwise.clamp(cos - margin, min=0), zero)
     return _reduce(pos + neg, reduction)
 
 
@@ -351,8 +352,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, 
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        d_neg = ops.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduce(ops.clamp(margin + d_pos - d_neg, min=0), reduction)
+        d_neg = _elementwise.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(_elementwise.clamp(margin + d_pos - d_neg, min=0), reduction)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08,
@@ -363,15 +364,15 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     _check_reduction(reduction, size_average, reduce, op)
     input, target = _pair(input, target, op, warn=False)
     if log_input:
-        loss = ops.exp(input) - target * input
+        loss = _elementwise.exp(input) - target * input
     else:
-        loss = input - target * ops.log(input + eps)
+        loss = input - target * _elementwise.log(input + eps)
     if full:
         t = target._array
-        above = ops.constant(t > 1)
-        safe = ops.where(above, target, 1.0 + 0.0 * target)
-        stirling = safe * ops.log(safe) - safe + 0.5 * ops.log(2 * math.pi * safe)
-        loss = loss + ops.where(above, stirling, 0.0 * target)
+        above = conversion.constant(t > 1)
+        safe = _elementwise.where(above, target, 1.0 + 0.0 * target)
+        stirling = safe * _elementwise.log(safe) - safe + 0.5 * _elementwise.log(2 * math.pi * safe)
+        loss = loss + _elementwise.where(above, stirling, 0.0 * target)
     return _reduce(loss, reduction)
 
 
@@ -383,13 +384,13 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction='mean
     input, target = _pair(input, target, op, warn=False)
     var = _as_float(var, op, 'var', like=input)
     if var.ndim < input.ndim and tuple(var.shape) == tuple(input.shape[:-1]):
-        var = ops.unsqueeze(var, -1)  # one variance per sample, as PyTorch allows
+        var = _shape.unsqueeze(var, -1)  # one variance per sample, as PyTorch allows
     v = var._array
     if bool((v < 0).any()):
         raise ValueError(f"{op}: var has negative entry/entries")
     xp = array_module(v)
-    var = var + ops.constant(xp.maximum(v, eps) - v)
-    loss = 0.5 * (ops.log(var) + (input - target) ** 2 / var)
+    var = var + conversion.constant(xp.maximum(v, eps) - v)
+    loss = 0.5 * (_elementwise.log(var) + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
     return _reduce(loss, reduction)

@@ -5,11 +5,13 @@ as PyTorch's; the rest are compositions of ops.
 """
 import math
 
-from .. import ops
 from ..autograd import function as _fn
 from ..autograd.function import Function
 from ..backend import array_module
 from .elementwise import Abs, PowScalar
+from .. import conversion
+from .. import arguments
+from . import elementwise as _elementwise, reduction as _reduction, shape as _shape
 
 __all__ = ['cosine_similarity', 'pairwise_distance', 'pdist']
 METHODS = {}
@@ -63,14 +65,14 @@ def _norm(x, p, dim):
     p = float(p)
     if not p > 0:
         raise ValueError(f"norm: p must be positive (or inf), got {p}")
-    return PNorm.apply(x, p, ops._dim(dim, x.ndim, 'norm'))
+    return PNorm.apply(x, p, arguments.dim(dim, x.ndim, 'norm'))
 
 
 def _float(x, op):
     if not isinstance(x, _fn.Tensor):
-        x = ops.as_tensor(x)
+        x = conversion.as_tensor(x)
     if x._array.dtype.kind != 'f':
-        x = ops.cast(x, 'float32' if x._array.dtype.kind != 'f' else x.dtype)
+        x = conversion.cast(x, 'float32' if x._array.dtype.kind != 'f' else x.dtype)
     return x
 
 
@@ -82,7 +84,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     input = _float(input, 'normalize')
     if input.ndim == 0:
         raise IndexError("normalize: a 0-d tensor has no dimension to normalise along")
-    return input / ops.clamp(_norm(input, p, dim), min=eps)
+    return input / _elementwise.clamp(_norm(input, p, dim), min=eps)
 
 
 def _clamped_norm(x, dim, eps):
@@ -90,18 +92,18 @@ def _clamped_norm(x, dim, eps):
     gradient (PyTorch's cosine_similarity clamps it in place under no_grad)."""
     n = _norm(x, 2, dim)
     a = n._array
-    return n + ops.constant(array_module(a).maximum(a, eps) - a)
+    return n + conversion.constant(array_module(a).maximum(a, eps) - a)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     """``sum(x1 / ||x1|| * x2 / ||x2||)`` along ``dim``, the norms clamped below at ``eps``; x1 and x2
     broadcast together."""
-    x1, x2 = ops.promote(_float(x1, 'cosine_similarity'), _float(x2, 'cosine_similarity'),
+    x1, x2 = conversion.promote(_float(x1, 'cosine_similarity'), _float(x2, 'cosine_similarity'),
                          'cosine_similarity')
-    shape = tuple(ops.broadcast_to(ops.constant(x1._array), _bshape(x1, x2)).shape)
-    x1, x2 = ops.broadcast_to(x1, shape), ops.broadcast_to(x2, shape)
-    d = ops._dim(dim, len(shape), 'cosine_similarity')
-    return ops.sum((x1 / _clamped_norm(x1, d, eps)) * (x2 / _clamped_norm(x2, d, eps)), d)
+    shape = tuple(_shape.broadcast_to(conversion.constant(x1._array), _bshape(x1, x2)).shape)
+    x1, x2 = _shape.broadcast_to(x1, shape), _shape.broadcast_to(x2, shape)
+    d = arguments.dim(dim, len(shape), 'cosine_similarity')
+    return _reduction.sum((x1 / _clamped_norm(x1, d, eps)) * (x2 / _clamped_norm(x2, d, eps)), d)
 
 
 def _bshape(a, b):
@@ -117,21 +119,21 @@ def _cosine_for_embedding_loss(x1, x2):
     """cosine_embedding_loss's cosine along the last dim: ``x1.x2 / sqrt((|x1|^2 + e)(|x2|^2 + e))``,
     e = 1e-12 (PyTorch's EPSILON there)."""
     d = x1.ndim - 1
-    prod = ops.sum(x1 * x2, d)
-    m1 = ops.sum(x1 * x1, d) + 1e-12
-    m2 = ops.sum(x2 * x2, d) + 1e-12
-    return prod / ops.sqrt(m1 * m2)
+    prod = _reduction.sum(x1 * x2, d)
+    m1 = _reduction.sum(x1 * x1, d) + 1e-12
+    m2 = _reduction.sum(x2 * x2, d) + 1e-12
+    return prod / _elementwise.sqrt(m1 * m2)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
     """``||x1 - x2 + eps||_p`` along the last dimension (x1, x2 (N, D) or (D,), broadcasting)."""
-    x1, x2 = ops.promote(_float(x1, 'pairwise_distance'), _float(x2, 'pairwise_distance'),
+    x1, x2 = conversion.promote(_float(x1, 'pairwise_distance'), _float(x2, 'pairwise_distance'),
                          'pairwise_distance')
     diff = x1 - x2 + eps
     if diff.ndim == 0:
-        diff = ops.reshape(diff, (1,))
+        diff = _shape.reshape(diff, (1,))
     out = _norm(diff, p, -1)
-    return out if keepdim else ops.squeeze(out, -1)
+    return out if keepdim else _shape.squeeze(out, -1)
 
 
 def pdist(input, p=2):
@@ -143,4 +145,4 @@ def pdist(input, p=2):
     xp = array_module(input._array)
     i, j = xp.triu_indices(input.shape[0], 1)
     out = _norm(input[i] - input[j], p, -1)
-    return ops.reshape(out, (-1,))
+    return _shape.reshape(out, (-1,))

@@ -11,12 +11,14 @@ gradient only strictly inside ``(min_val, max_val)``).
 """
 import math
 
-from .. import backend, ops
+from .. import backend, conversion
 from ..autograd import function as _fn
 from ..autograd.function import Function
 from ..backend import array_module
 from .activation import Sigmoid, Tanh
 from .elementwise import Clamp, Exp
+from .. import arguments
+from . import activation as _activation, elementwise as _elementwise, shape as _shape
 
 __all__ = ['celu', 'hardshrink', 'prelu', 'selu', 'threshold']
 
@@ -246,7 +248,7 @@ class Shrink(_Pointwise, Function):
 # ------------------------------------------------------------------------------------------ functions
 def _float_input(input, op):
     if not isinstance(input, _fn.Tensor):
-        input = ops.as_tensor(input)
+        input = conversion.as_tensor(input)
     if input._array.dtype.kind != 'f':
         raise TypeError(f"{op}: input must be floating point, got {input.dtype}; convert it with .float()")
     return input
@@ -356,19 +358,19 @@ def softshrink(input, lambd=0.5):
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """``softmax(-x)`` along ``dim``."""
     input = _float_input(input, 'softmin')
-    return ops.softmax(-input, dim, dtype=dtype)
+    return _activation.softmax(-input, dim, dtype=dtype)
 
 
 def softsign(input):
     """``x / (1 + |x|)``."""
     input = _float_input(input, 'softsign')
-    return input / (ops.abs(input) + 1)
+    return input / (_elementwise.abs(input) + 1)
 
 
 def tanhshrink(input):
     """``x - tanh(x)``."""
     input = _float_input(input, 'tanhshrink')
-    return input - ops.tanh(input)
+    return input - _activation.tanh(input)
 
 
 def prelu(input, weight):
@@ -387,11 +389,11 @@ def prelu(input, weight):
             raise RuntimeError(f"prelu: the weight has {count} elements but the input has {channels} "
                                "channels (dim 1); give one weight or one per channel")
         if input.ndim >= 2:
-            weight = ops.reshape(weight, (count,) + (1,) * (input.ndim - 2))
+            weight = _shape.reshape(weight, (count,) + (1,) * (input.ndim - 2))
     else:
-        weight = ops.reshape(weight, ())
-    positive = ops.constant(input._array > 0)
-    return ops.where(positive, input, weight * input)
+        weight = _shape.reshape(weight, ())
+    positive = conversion.constant(input._array > 0)
+    return _elementwise.where(positive, input, weight * input)
 
 
 def glu(input, dim=-1):
@@ -399,13 +401,13 @@ def glu(input, dim=-1):
     input = _float_input(input, 'glu')
     if input.ndim == 0:
         raise RuntimeError("glu: does not support 0-d (scalar) tensors")
-    d = ops._dim(dim, input.ndim, 'glu')
+    d = arguments.dim(dim, input.ndim, 'glu')
     size = input.shape[d]
     if size % 2:
         raise RuntimeError(f"glu: halving dimension must be even, but dimension {d} is size {size}")
     first = (slice(None),) * d + (slice(0, size // 2),)
     second = (slice(None),) * d + (slice(size // 2, size),)
-    return input[first] * ops.sigmoid(input[second])
+    return input[first] * _activation.sigmoid(input[second])
 
 
 METHODS = {'hardshrink': hardshrink, 'prelu': prelu}

@@ -15,10 +15,11 @@ ops. The running statistics are updated in place, without gradient, with the unb
 """
 import math
 
-from .. import ops
 from ..autograd import function as _fn
 from ..autograd.function import Function
 from ..autograd.grad_mode import no_grad
+from .. import conversion
+from . import shape as _shape
 
 __all__ = []
 METHODS = {}
@@ -134,7 +135,7 @@ def _channel_view(p, ndim):
     """A per-channel (C,) tensor as (C, 1, ..., 1), broadcasting along dim 1 of an ndim-d input."""
     if p is None or ndim <= 2:
         return p
-    return ops.reshape(p, (p.shape[0],) + (1,) * (ndim - 2))
+    return _shape.reshape(p, (p.shape[0],) + (1,) * (ndim - 2))
 
 
 def _update_running(running, batch, momentum, unbiased_factor=1.0):
@@ -198,10 +199,10 @@ def _affine_eval(input, mean, var, weight, bias, eps):
     """``(x - mean) / sqrt(var + eps) * weight + bias`` with per-channel constants, as two ops on x."""
     xp_mean = mean._array.astype(input._array.dtype, copy=False)
     rstd = (var._array.astype(input._array.dtype, copy=False) + eps) ** -0.5
-    scale = ops.constant(rstd)
+    scale = conversion.constant(rstd)
     if weight is not None:
         scale = scale * weight
-    shift = -ops.constant(xp_mean) * scale
+    shift = -conversion.constant(xp_mean) * scale
     if bias is not None:
         shift = shift + bias
     return input * _channel_view(scale, input.ndim) + _channel_view(shift, input.ndim)
@@ -246,12 +247,12 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     weight = _param(weight, op, 'weight', dtype, (channels,))
     bias = _param(bias, op, 'bias', dtype, (channels,))
     per = channels // num_groups
-    grouped = ops.reshape(input, (n, num_groups, per, -1))
+    grouped = _shape.reshape(input, (n, num_groups, per, -1))
     view = (num_groups, per, 1)
-    w = None if weight is None else ops.reshape(weight, view)
-    b = None if bias is None else ops.reshape(bias, view)
+    w = None if weight is None else _shape.reshape(weight, view)
+    b = None if bias is None else _shape.reshape(bias, view)
     out = Normalize.apply(grouped, w, b, (2, 3), float(eps), None)
-    return ops.reshape(out, tuple(input.shape))
+    return _shape.reshape(out, tuple(input.shape))
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,

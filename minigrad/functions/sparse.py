@@ -1,5 +1,5 @@
 """Lookups by index: embedding (a table of vectors indexed by integers) and one_hot."""
-from .. import backend, ops
+from .. import backend, conversion
 from ..autograd import function as _fn
 from ..autograd.function import Function
 from ..autograd.grad_mode import no_grad
@@ -56,7 +56,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if not isinstance(weight, _fn.Tensor) or weight.ndim != 2:
         raise RuntimeError(f"{op}: weight must be a 2-D Tensor (num_embeddings, embedding_dim), got "
                            f"{getattr(weight, 'shape', type(weight).__name__)}")
-    input = input if isinstance(input, _fn.Tensor) else ops.as_tensor(input, device=weight.device)
+    input = input if isinstance(input, _fn.Tensor) else conversion.as_tensor(input, device=weight.device)
     if input._array.dtype.kind not in 'iu':
         raise RuntimeError(f"{op}: expected the indices to be integers (Long or Int), got {input.dtype}; "
                            "convert with .long()")
@@ -112,4 +112,4 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError(f"{op}: class values must be smaller than num_classes ({num_classes}), got "
                            f"{int(a.max())}")
     out = (a[..., None] == xp.arange(num_classes)).astype(backend.int64)
-    return ops.constant(out)
+    return conversion.constant(out)

@@ -1,6 +1,7 @@
 """``Flatten``: merge dimensions ``start_dim..end_dim`` into one (images (N, 1, 28, 28) -> (N, 784));
 ``Unflatten``: split one dimension into several."""
-from .. import ops
+from ..arguments import dim as _dim
+from ..functions.shape import flatten, reshape
 from .module import Module
 
 
@@ -13,7 +14,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, input):
-        return ops.flatten(input, self.start_dim, self.end_dim)
+        return flatten(input, self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f'start_dim={self.start_dim}, end_dim={self.end_dim}'
@@ -34,9 +35,9 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input):
-        d = ops._dim(self.dim, input.ndim, 'unflatten')
+        d = _dim(self.dim, input.ndim, 'unflatten')
         shape = tuple(input.shape)
-        return ops.reshape(input, shape[:d] + tuple(self.unflattened_size) + shape[d + 1:])
+        return reshape(input, shape[:d] + tuple(self.unflattened_size) + shape[d + 1:])
 
     def extra_repr(self):
         return f'dim={self.dim}, unflattened_size={self.unflattened_size}'

@@ -5,10 +5,11 @@
 """
 import math
 
-from ... import backend, ops
+from ... import backend, conversion
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
 from . import rnn
+from ...functions import shape as _shape
 
 __all__ = ['clip_grad_norm', 'clip_grad_norm_', 'clip_grad_value_', 'clip_grads_with_norm_',
            'get_total_norm', 'parameters_to_vector', 'rnn', 'vector_to_parameters']
@@ -45,7 +46,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norm_type = float(norm_type)
     tensors = _tensor_list(tensors)
     if not tensors:
-        return ops.constant(backend.module_for('cpu').zeros((), dtype=backend.get_default_dtype()))
+        return conversion.constant(backend.module_for('cpu').zeros((), dtype=backend.get_default_dtype()))
     first = tensors[0]._array
     xp = backend.array_module(first)
     norms = xp.stack([_norm_of(backend.to_device(t._array, tensors[0].device), norm_type).astype(
@@ -55,7 +56,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is "
                            "non-finite, so it cannot be clipped. To disable this error and scale the "
                            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`")
-    return ops.constant(xp.asarray(total, dtype=first.dtype))
+    return conversion.constant(xp.asarray(total, dtype=first.dtype))
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
@@ -110,7 +111,7 @@ def parameters_to_vector(parameters):
     for p in params:
         if p.device != device:
             raise TypeError(f"Found two parameters on different devices, {device} and {p.device}")
-    return ops.cat([ops.reshape(p, (-1,)) for p in params])
+    return _shape.cat([_shape.reshape(p, (-1,)) for p in params])
 
 
 def vector_to_parameters(vec, parameters):

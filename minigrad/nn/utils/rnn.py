@@ -1,6 +1,7 @@
 """``nn.utils.rnn``: batching sequences of different lengths (``pad_sequence``)."""
-from ... import backend, ops
+from ... import backend, conversion
 from ...tensor import Tensor
+from ...functions import shape as _shape
 
 __all__ = ['pad_sequence']
 
@@ -27,7 +28,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side='
         missing = longest - s.shape[0]
         if missing:
             xp = backend.array_module(s._array)
-            fill = ops.constant(xp.full((missing,) + trailing, padding_value, dtype=s._array.dtype))
-            s = ops.cat([s, fill] if padding_side == 'right' else [fill, s], dim=0)
+            fill = conversion.constant(xp.full((missing,) + trailing, padding_value, dtype=s._array.dtype))
+            s = _shape.cat([s, fill] if padding_side == 'right' else [fill, s], dim=0)
         padded.append(s)
-    return ops.stack(padded, dim=0 if batch_first else 1)
+    return _shape.stack(padded, dim=0 if batch_first else 1)

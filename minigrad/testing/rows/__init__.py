@@ -1,3 +1,10 @@
-"""Rows of the op table (:mod:`minigrad.testing.op_table`) by op family: each module defines
-``ROWS = [OpSpec(...), ...]`` and is listed in :data:`MODULES`; op_table.py adds them to ``OPS``."""
-MODULES = ('normalization', 'nonlinearity', 'criterion', 'distance', 'sparse')
+"""The rows of the op table, one module per family of ops (``ROWS = [OpSpec(...), ...]`` in each).
+
+A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad.testing.op_table`
+gathers every row into ``OPS``.
+"""
+from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import criterion, distance, nonlinearity, normalization, sparse
+
+MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
+           criterion, distance, sparse)
