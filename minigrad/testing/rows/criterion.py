@@ -18,8 +18,8 @@ def _reduce(loss, reduction):
 @st.composite
 def pair_case(draw, domain_a='real', domain_b='real', scale_a=1.0):
     shape = draw(mgst.shapes())
-    a = draw(mgst.arrays(shape, domain=domain_a)) * scale_a
-    b = draw(mgst.arrays(shape, domain=domain_b))
+    a = numpy.asarray(draw(mgst.arrays(shape, domain=domain_a)) * scale_a)
+    b = numpy.asarray(draw(mgst.arrays(shape, domain=domain_b)))
     return Case((a, b), {'reduction': draw(REDUCTIONS)})
 
 
@@ -83,10 +83,10 @@ ROWS = [
         second_order=True),
     OpSpec('binary_cross_entropy', lambda m, x, t, reduction: m.nn.functional.binary_cross_entropy(
         x, t, reduction=reduction), _np_bce, pair_case('positive', 'positive', 0.3).map(
-            lambda c: Case((c.arrays[0], c.arrays[1] / 3.1), c.kwargs)), second_order=True),
+            lambda c: Case((c.arrays[0], numpy.asarray(c.arrays[1] / 3.1)), c.kwargs)), second_order=True),
     OpSpec('binary_cross_entropy_with_logits', lambda m, x, t, reduction:
            m.nn.functional.binary_cross_entropy_with_logits(x, t, reduction=reduction), _np_bce_logits,
-           pair_case().map(lambda c: Case((c.arrays[0], (c.arrays[1] + 3) / 6.1), c.kwargs)),
+           pair_case().map(lambda c: Case((c.arrays[0], numpy.asarray((c.arrays[1] + 3) / 6.1)), c.kwargs)),
            second_order=True),
     OpSpec('l1_loss', lambda m, x, t, reduction: m.nn.functional.l1_loss(x, t, reduction=reduction),
            lambda x, t, reduction: _reduce(numpy.abs(x - t), reduction),
