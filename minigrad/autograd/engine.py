@@ -124,6 +124,16 @@ def _accumulate(owner, grad, create_graph, handed_out):
         current._array += grad
 
 
+def _finish_leaf(leaf, g, create_graph, handed_out):
+    """A leaf's gradient is complete: run its hooks, accumulate it, then its post-accumulate hooks."""
+    hooks = getattr(leaf, '_hooks', None)
+    if hooks:
+        g = _apply_hooks(hooks, g, create_graph)
+    _accumulate(leaf, g, create_graph, handed_out)
+    for hook in getattr(leaf, '_post_hooks', None) or ():
+        hook(leaf)
+
+
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
                  accumulate=True):
     """Back-propagate ``root_grads`` from the ``roots`` nodes.
@@ -135,9 +145,10 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     captured = {}
 
     # Sweep 1: count, for every node reachable from the roots, the edges that lead into it. Nodes are
-    # dict keys by identity (Function instances and leaf Tensors hash by id). Leaves need no count:
-    # they are accumulated at the end, when every gradient has arrived.
+    # dict keys by identity (Function instances and leaf Tensors hash by id). Leaves are counted apart:
+    # a leaf's .grad is accumulated (and its post-accumulate hooks run) once its last edge has run.
     deps = {}
+    leaf_deps = {}  # leaf -> edges into it: a leaf is accumulated as soon as all of them have run
     stack = []
     for node in roots:
         if node not in deps and not isinstance(node, Tensor):
@@ -146,7 +157,10 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     while stack:
         node = stack.pop()
         for parent in node.parents:
-            if parent is None or isinstance(parent, Tensor):
+            if parent is None:
+                continue
+            if isinstance(parent, Tensor):
+                leaf_deps[parent] = leaf_deps.get(parent, 0) + 1
                 continue
             if parent in deps:
                 deps[parent] += 1
@@ -227,6 +241,12 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                         if gi.shape != array.shape or gi.dtype is not array.dtype:
                             gi = _fit(gi, array.shape, array.dtype, create_graph)
                         _add_grad(grads, parent, gi, owned)
+                    leaf_deps[parent] -= 1
+                    if leaf_deps[parent] == 0 and accumulate and capture is None and parent in grads:
+                        g_leaf = grads.pop(parent)
+                        if owned:
+                            owned.discard(id(g_leaf))
+                        _finish_leaf(parent, g_leaf, create_graph, handed_out)
                     continue
                 if gi is not None:
                     if gi.shape != parent.out_shape or gi.dtype is not parent.out_dtype:
@@ -237,15 +257,13 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 if remaining == 0:
                     ready.append(parent)
 
-        # Every gradient has arrived: hand the leaves theirs.
+        # Every gradient has arrived: hand the leaves not yet served theirs.
         for leaf, g in grads.items():
-            hooks = getattr(leaf, '_hooks', None)
-            if hooks:
-                g = _apply_hooks(hooks, g, create_graph)
             if capture is not None and leaf in capture:
-                captured[leaf] = g
+                hooks = getattr(leaf, '_hooks', None)
+                captured[leaf] = _apply_hooks(hooks, g, create_graph) if hooks else g
             elif accumulate:
-                _accumulate(leaf, g, create_graph, handed_out)
+                _finish_leaf(leaf, g, create_graph, handed_out)
     finally:
         state.enabled = previous_mode
     return captured
