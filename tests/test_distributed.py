@@ -119,3 +119,19 @@ def test_post_accumulate_grad_hook_fires_during_backward_in_reverse_order():
     assert order == [('b', [11.0], None), 'h', ('a', [15.0])]
     with pytest.raises(RuntimeError, match='non-leaf'):
         h.register_post_accumulate_grad_hook(print)
+
+
+def test_bench_distributed_runs_end_to_end(tmp_path):
+    import json
+    from minigrad import bench
+    bench.main(['distributed', '--quick', '--out', str(tmp_path), '--models', '16x16', '--batch', '8'])
+    with open(tmp_path / 'distributed.json') as f:
+        record = json.load(f)
+    assert record['allreduce']['status'] == 'ok', record['allreduce']
+    assert all(r['overhead'] > -1 for r in record['allreduce']['rows'])
+    for model in ('16x16',):
+        runs = record['train'][model]
+        assert runs['1']['status'] == 'ok' and runs['2']['status'] == 'ok', runs
+        assert runs['2']['examples_per_s'] > 0 and runs['2']['hidden_fraction'] is not None
+    with open(tmp_path / 'distributed.png', 'rb') as f:
+        assert f.read(4) == b'\x89PNG'

@@ -87,7 +87,8 @@ def reduce_sums(sums):
         return sums
     from .. import factories
     from ..distributed.group import comm
-    names = sorted(set().union(*comm('Trainer').allgather(sorted(sums))))
+    everyone = comm('Trainer').allgather(list(sums))
+    names = list(everyone[0]) + sorted(set().union(*everyone) - set(everyone[0]))  # rank 0's order
     flat = factories.tensor([float(v) for name in names for v in sums.get(name, (0.0, 0))],
                             dtype='float64')
     dist.all_reduce(flat)

@@ -17,7 +17,9 @@ import numpy
 
 from .. import backend
 from ..tensor import Tensor
-from .group import _check_group, _mpi, comm
+from .group import _check_group, _mpi, _state, comm
+
+_IN_PLACE = []  # MPI.IN_PLACE, once mpi4py is imported (by init_process_group)
 
 
 class ReduceOp:
@@ -38,7 +40,19 @@ _BOOL_OPS = {ReduceOp.SUM: 'LOR', ReduceOp.MAX: 'LOR', ReduceOp.PRODUCT: 'LAND',
              ReduceOp.BAND: 'LAND', ReduceOp.BOR: 'LOR', ReduceOp.BXOR: 'LXOR'}
 
 
+_op_cache = {}
+
+
 def _mpi_op(op, dtype, what):
+    key = (op, dtype)
+    found = _op_cache.get(key)
+    if found is not None:
+        return found
+    found = _op_cache[key] = _resolve_op(op, dtype, what)
+    return found
+
+
+def _resolve_op(op, dtype, what):
     if op not in _OPS:
         raise ValueError(f"{what}: unknown op {op!r}; use minigrad.distributed.ReduceOp.SUM, AVG, "
                          "PRODUCT, MIN, MAX, BAND, BOR or BXOR")
@@ -112,8 +126,14 @@ class _Buffer:
         t._bump_version()
 
 
+_carry_cache = {}
+
+
 def _mpi_can_carry(dtype):
-    return dtype.kind in 'biufc' and dtype.name != 'bfloat16'  # bfloat16 (ml_dtypes) is staged as float32
+    found = _carry_cache.get(dtype)
+    if found is None:  # bfloat16 (ml_dtypes) has no MPI type: it is staged as float32
+        found = _carry_cache[dtype] = dtype.kind in 'biufc' and dtype.name != 'bfloat16'
+    return found
 
 
 class Work:
@@ -166,8 +186,19 @@ def _run(blocking_call, nonblocking_call, finish, async_op, result=None):
 # ---------------------------------------------------------------------------------------- collectives
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """Reduce ``tensor`` over all ranks, in place on every rank (``ReduceOp.AVG``: the mean)."""
-    _check_group(group, 'all_reduce')
-    c = comm('all_reduce()')
+    if group is not None:
+        _check_group(group, 'all_reduce')
+    c = _state['comm'] or comm('all_reduce()')
+    array = getattr(tensor, '_array', None)
+    if type(array) is numpy.ndarray and op != ReduceOp.AVG and array.flags.c_contiguous and \
+            array.flags.writeable and _mpi_can_carry(array.dtype):
+        # the common case, kept short: MPI works on the tensor's own memory
+        mpi_op = _mpi_op(op, array.dtype, 'all_reduce')
+        if async_op:
+            return Work([c.Iallreduce(_IN_PLACE[0], array, op=mpi_op)], [tensor._bump_version], [tensor])
+        c.Allreduce(_IN_PLACE[0], array, op=mpi_op)
+        tensor._bump_version()
+        return None
     buf = _Buffer(tensor, 'all_reduce')
     mpi_op = _mpi_op(op, buf.array.dtype, 'all_reduce')
     MPI = _mpi()

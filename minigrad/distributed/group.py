@@ -36,8 +36,12 @@ def is_initialized():
 
 
 def _mpi():
+    MPI = _state.get('MPI')
+    if MPI is not None:
+        return MPI
     try:
         from mpi4py import MPI
+        _state['MPI'] = MPI
     except ImportError as exc:
         raise RuntimeError(
             "minigrad.distributed needs mpi4py and an MPI library: pip install 'minigrad[distributed]' "
@@ -81,6 +85,8 @@ def init_process_group(backend='mpi', init_method=None, timeout=None, world_size
         raise ValueError(f"init_process_group(rank={rank}): MPI gave this process rank "
                          f"{comm.Get_rank()}; leave rank out, the launcher decides it")
     _state['comm'] = comm
+    from . import collectives
+    collectives._IN_PLACE[:] = [MPI.IN_PLACE]
     _install_abort_on_error()
 
 

@@ -25,6 +25,8 @@ module is the attribute ``module``), as PyTorch's DDP; save ``ddp.module.state_d
 without it, or strip it with :func:`consume_prefix_in_state_dict_if_present`.
 """
 import contextlib
+import os
+import threading
 import time
 
 import numpy
@@ -37,6 +39,48 @@ from ..module import Module
 from ..parameter import UninitializedParameter
 
 _FIRST_BUCKET_BYTES = 1024 * 1024
+
+
+class _Progress:
+    """A background thread that keeps MPI moving the buckets in flight.
+
+    MPI advances a non-blocking collective only inside MPI calls; the backward, meanwhile, is in NumPy
+    kernels that release the GIL. While buckets are in flight this thread calls ``MPI_Testall`` on them
+    every ``interval`` seconds, so the bytes travel during the kernels instead of at the backward's end.
+    The requests are tested under a lock and handed back before the main thread waits on them (MPI
+    forbids two threads completing one request). Needs MPI_THREAD_MULTIPLE (mpi4py's default).
+    """
+
+    def __init__(self, interval=200e-6):
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.requests = []
+        self.go = threading.Event()
+        self.thread = threading.Thread(target=self._run, name='minigrad-ddp-progress', daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        from mpi4py import MPI
+        while True:
+            self.go.wait()
+            with self.lock:
+                if self.requests:
+                    MPI.Request.Testall(self.requests)
+                else:
+                    self.go.clear()
+            time.sleep(self.interval)
+
+    def add(self, request):
+        with self.lock:
+            self.requests.append(request)
+        self.go.set()
+
+    def take(self):
+        """Stop testing: the requests are the caller's again."""
+        with self.lock:
+            requests, self.requests = self.requests, []
+            self.go.clear()
+        return requests
 
 
 class _Bucket:
@@ -94,6 +138,11 @@ class _Reducer:
         self.used_request = None
         self.index = {id(p): i for i, p in enumerate(params)}
         self.stats = {'wait_seconds': 0.0, 'iterations': 0}
+        self.progress = None
+        from mpi4py import MPI
+        if self.world > 1 and MPI.Query_thread() == MPI.THREAD_MULTIPLE and \
+                os.environ.get('MINIGRAD_DDP_PROGRESS_THREAD', '1') != '0':
+            self.progress = _Progress()
         self._reset()
 
     def _reset(self):
@@ -143,10 +192,15 @@ class _Reducer:
             if not b.host:
                 backend.array_module(b.flat).cuda.get_current_stream().synchronize()
             b.request = self.comm.Iallreduce(MPI.IN_PLACE, b.flat, op=MPI.SUM)
+            if self.progress is not None:
+                self.progress.add(b.request)
             self.next_launch += 1
 
     def _progress(self):
-        """Let MPI move the launched buckets along (MPI progresses inside MPI calls)."""
+        """Let MPI move the launched buckets along (MPI progresses inside MPI calls), unless the
+        progress thread does."""
+        if self.progress is not None:
+            return
         from mpi4py import MPI
         pending = [b.request for b in self.buckets[:self.next_launch] if b.request is not None]
         if pending:
@@ -154,11 +208,15 @@ class _Reducer:
 
     def _finalize(self):
         from mpi4py import MPI
+        if self.progress is not None:
+            self.progress.take()
         start = time.perf_counter()
         MPI.Request.Waitall([b.request for b in self.buckets])
         if self.used_request is not None:
             self.used_request.Wait()
-        self.stats['wait_seconds'] += time.perf_counter() - start
+        done = time.perf_counter()
+        self.stats.update(backward_end=start, reduced=done)  # this iteration's (for the benchmark)
+        self.stats['wait_seconds'] += done - start
         self.stats['iterations'] += 1
         used = self.used_map
         for b in self.buckets:
