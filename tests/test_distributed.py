@@ -135,3 +135,26 @@ def test_bench_distributed_runs_end_to_end(tmp_path):
         assert runs['2']['examples_per_s'] > 0 and runs['2']['hidden_fraction'] is not None
     with open(tmp_path / 'distributed.png', 'rb') as f:
         assert f.read(4) == b'\x89PNG'
+
+
+def _fashion_mnist_found():
+    from minigrad.data import fashion_mnist
+    try:
+        return fashion_mnist.find()[0] is not None
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not _fashion_mnist_found(), reason='Fashion-MNIST is not available here (make '
+                    'notebook-data fetches it)')
+def test_minigrad_train_under_mpiexec(tmp_path):
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''),
+               OMP_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1')
+    out = tmp_path / 'run'
+    result = subprocess.run([_mpiexec(), '-n', '2', sys.executable, '-m', 'minigrad', 'train', '--epochs', '1',
+                             '--hidden', '16', '--batch-size', '500', '--out', str(out)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count('epoch 1/1') == 1 and '2 processes' in result.stdout, result.stdout
+    assert sorted(os.listdir(out)) == ['mlp_curves.png', 'mlp_history.json', 'mlp_weights.npz',
+                                       'progress_board.png']
