@@ -265,3 +265,34 @@ def test_distributed_sampler_shards_are_disjoint_cover_and_reshuffle_per_epoch()
         D.DistributedSampler(range(n), 4, 4)
     with pytest.raises(RuntimeError, match='init_process_group'):
         D.DistributedSampler(range(n))
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(n=st.integers(1, 60), replicas=st.integers(1, 6), drop_last=st.booleans())
+def test_distributed_sampler_partition_property_matches_torch(n, replicas, drop_last):
+    """In order, the shards are torch's index for index; shuffled, each rank gets as many samples as in
+    torch, the shards are disjoint apart from torch's padding, and together cover what torch covers."""
+    ours = [list(D.DistributedSampler(range(n), replicas, r, shuffle=False, drop_last=drop_last))
+            for r in range(replicas)]
+    theirs = [list(tdata.DistributedSampler(range(n), replicas, r, shuffle=False, drop_last=drop_last))
+              for r in range(replicas)]
+    assert ours == theirs
+    shuffled = [list(D.DistributedSampler(range(n), replicas, r, seed=1, drop_last=drop_last))
+                for r in range(replicas)]
+    assert [len(s) for s in shuffled] == [len(s) for s in theirs]
+    flat = sum(shuffled, [])
+    if drop_last:
+        assert len(set(flat)) == len(flat)
+    else:
+        assert set(flat) == set(range(n))
+
+
+@given(n=st.integers(1, 40), num_samples=st.integers(1, 100), seed=st.integers(0, 2 ** 31))
+def test_random_sampler_without_replacement_is_whole_permutations(n, num_samples, seed):
+    drawn = list(D.RandomSampler(range(n), num_samples=num_samples, generator=seed))
+    assert len(drawn) == num_samples
+    for start in range(0, num_samples, n):
+        chunk = drawn[start:start + n]
+        assert len(set(chunk)) == len(chunk) and set(chunk) <= set(range(n))

@@ -50,7 +50,7 @@ class _Lazy:
         return self._rng if self._rng is not None else host_rng(None)
 
 
-def _positive_int(value, what, cls):
+def _positive_int(value, what):
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"{what} should be a positive integer value, but got {what}={value!r}")
     return int(value)
@@ -101,7 +101,7 @@ class RandomSampler(Sampler):
         self.generator = generator
         self._rng = _Lazy(generator)
         if num_samples is not None:
-            _positive_int(num_samples, 'num_samples', self)
+            _positive_int(num_samples, 'num_samples')
 
     @property
     def num_samples(self):
@@ -149,7 +149,7 @@ class WeightedRandomSampler(Sampler):
     ``multinomial``: with replacement by default; without, each index at most once)."""
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
-        _positive_int(num_samples, 'num_samples', self)
+        _positive_int(num_samples, 'num_samples')
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement!r}")
         w = numpy.asarray(backend.to_host(weights.array) if hasattr(weights, 'array') else weights,

@@ -175,10 +175,8 @@ def _install_abort_on_error():
                          f"aborting the job:\n{message}")
         sys.stderr.flush()
         sys.stdout.flush()
-        if comm_ is not None and not issubclass(exc_type, (KeyboardInterrupt, SystemExit)):
-            _mpi().COMM_WORLD.Abort(1)
-        else:
-            _state['previous_excepthook'](exc_type, exc, tb)
+        if comm_ is not None:
+            _mpi().COMM_WORLD.Abort(1)  # ends every rank; mpiexec exits non-zero
 
     sys.excepthook = abort_job
 
