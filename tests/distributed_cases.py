@@ -227,6 +227,44 @@ def trainer():
     assert history[-1]['val_loss'] < 0.01, history
 
 
+def staging():
+    """Tensors on a second device (tests/guarded_numpy.py stands in for CuPy) go through host staging
+    and stay on their device; DDP on that device trains as on the CPU."""
+    from guarded_numpy import DEVICE, GuardedArray, installed
+    rank, world = dist.get_rank(), dist.get_world_size()
+    with installed():
+        t = minigrad.tensor([1.0, 2.0, 3.0], device=DEVICE) * (rank + 1)
+        dist.all_reduce(t)
+        assert type(t.array) is GuardedArray
+        _close(t.cpu(), numpy.array([1.0, 2.0, 3.0]) * sum(range(1, world + 1)), 'staged all_reduce', 1e-6)
+        b = minigrad.full((2,), float(rank), device=DEVICE)
+        dist.broadcast(b, src=world - 1)
+        assert type(b.array) is GuardedArray
+        _close(b.cpu(), [world - 1.0] * 2, 'staged broadcast')
+        slots = [minigrad.zeros(2, device=DEVICE) for _ in range(world)]
+        dist.all_gather(slots, b * 0 + rank)
+        assert all(type(s.array) is GuardedArray for s in slots)
+        _close(numpy.concatenate([s.cpu().numpy() for s in slots]), numpy.repeat(numpy.arange(world), 2),
+               'staged all_gather')
+        results = {}
+        for device in ('cpu', DEVICE):
+            minigrad.manual_seed(3)
+            net = _Net().to(device)
+            model = DistributedDataParallel(net, bucket_cap_mb=0.0001)
+            opt = optim.SGD(model.parameters(), lr=0.1)
+            X, y = _data(8, seed=rank)
+            for _ in range(3):
+                loss = ((model(X.to(device)) - y.to(device)) ** 2).mean()
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            if device == DEVICE:
+                assert all(type(p.grad.array) is GuardedArray for p in net.parameters())
+            results[device] = [p.detach().cpu().numpy() for p in net.parameters()]
+        for a, b in zip(results['cpu'], results[DEVICE]):
+            _close(a, b, 'DDP on the second device equals DDP on the CPU', 1e-6)
+
+
 def fail():
     """Rank 1 raises while rank 0 waits in a collective: the job must end, not hang."""
     if dist.get_rank() == 1:

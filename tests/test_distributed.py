@@ -43,7 +43,9 @@ def _passes(cases):
 
 
 def test_each_collective_matches_numpy_on_every_rank():
-    _passes(['collectives'])
+    """Every collective and dtype, blocking and async_op; then tensors on a second device (the guarded
+    stand-in for CuPy) through host staging, and DDP on that device."""
+    _passes(['collectives', 'staging'])
 
 
 def test_ddp_on_two_ranks_equals_one_process_on_the_concatenated_batch():
