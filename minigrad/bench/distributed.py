@@ -12,7 +12,8 @@ or on PATH), in worker processes:
 2. training: MLPs wrapped in ``DistributedDataParallel`` (ReLU, cross-entropy, SGD): the seed's
    784-256-10 (its 0.8 MB of gradients fit one bucket: nothing can overlap) and a deeper 784-1024-1024-
    1024-10 (8.5 MB, several 1 MB buckets with ``--bucket-mb 1``: the first ones travel while the backward
-   computes the rest), ``--batch`` examples per rank per step, on 1 and on ``--ranks`` processes: examples per second (all ranks together), the scaling efficiency
+   computes the rest), and a small conv net when this build has ``nn.Conv2d``; ``--batch`` examples per
+   rank per step, on 1 and on ``--ranks`` processes: examples per second (all ranks together), the scaling efficiency
    (``throughput(N) / (N * throughput(1))``), and how much of the gradient communication was hidden
    behind the backward: ``1 - exposed / blocking``, where ``exposed`` is the time from the end of the
    LAST rank's backward to the averaged gradients being there (the median over steps; waiting for a
@@ -110,7 +111,6 @@ def _worker_allreduce(sizes, repeat):
 
 # ----------------------------------------------------------------------------------- worker: training
 def _worker_train(batch, steps, hidden, bucket_mb):
-    hidden = [int(h) for h in hidden.split('x')]
     import numpy
     from mpi4py import MPI
 
@@ -122,16 +122,26 @@ def _worker_train(batch, steps, hidden, bucket_mb):
     comm = MPI.COMM_WORLD
     rank, world = comm.Get_rank(), comm.Get_size()
     minigrad.manual_seed(0)
-    sizes = [784] + hidden
-    layers = []
-    for a, b in zip(sizes, sizes[1:]):
-        layers += [nn.Linear(a, b), nn.ReLU()]
-    net = nn.Sequential(*layers, nn.Linear(sizes[-1], 10))
+    shape = (784,)
+    if hidden == 'conv':
+        if not hasattr(nn, 'Conv2d'):
+            if rank == 0:
+                print(json.dumps({'status': 'skipped', 'reason': 'this build has no nn.Conv2d'}))
+            return
+        shape = (1, 28, 28)
+        net = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 16, 3, padding=1),
+                            nn.ReLU(), nn.Flatten(), nn.Linear(16 * 28 * 28, 10))
+    else:
+        sizes = [784] + [int(h) for h in hidden.split('x')]
+        layers = []
+        for a, b in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(a, b), nn.ReLU()]
+        net = nn.Sequential(*layers, nn.Linear(sizes[-1], 10))
     model = DistributedDataParallel(net, bucket_cap_mb=bucket_mb)
     opt = optim.SGD(model.parameters(), lr=0.1)
     loss_fn = nn.CrossEntropyLoss()
     rng = numpy.random.default_rng(rank)
-    X = minigrad.from_numpy(rng.random((batch * 8, 784), dtype=numpy.float32))
+    X = minigrad.from_numpy(rng.random((batch * 8,) + shape, dtype=numpy.float32))
     y = minigrad.from_numpy(rng.integers(0, 10, batch * 8))
 
     def step(i):
@@ -215,13 +225,15 @@ def run(args, command='minigrad bench distributed'):
                                            str(steps), '--hidden', hidden, '--bucket-mb', str(args.bucket_mb)],
                                    args.timeout)
         record['train'][hidden] = {str(k): v for k, v in train.items()}
-        print(f"\nDistributedDataParallel MLP 784-{hidden.replace('x', '-')}-10, batch {args.batch} per "
-              f"rank, {steps} steps, bucket_cap_mb {args.bucket_mb}:")
+        what = ('conv net 1x28x28-conv3x3(16)-conv3x3(16)-linear(10)' if hidden == 'conv' else
+                f"MLP 784-{hidden.replace('x', '-')}-10")
+        print(f"\nDistributedDataParallel {what}, batch {args.batch} per rank, {steps} steps, "
+              f"bucket_cap_mb {args.bucket_mb}:")
         rows = []
         one = train.get(1, {})
         for ranks, r in train.items():
             if r['status'] != 'ok':
-                rows.append([ranks, 'failed: ' + r['reason'][:60], '', '', '', ''])
+                rows.append([ranks, f"{r['status']}: " + r['reason'][:60], '', '', '', ''])
                 continue
             eff = (r['examples_per_s'] / (ranks * one['examples_per_s'])
                    if one.get('status') == 'ok' else None)
@@ -269,8 +281,9 @@ def parser():
     p.add_argument('--ranks', type=int, default=2, help='processes for the multi-rank runs')
     p.add_argument('--batch', type=int, default=256, help='examples per rank per step')
     p.add_argument('--steps', type=int, default=60, help='timed training steps')
-    p.add_argument('--models', default='256,1024x1024x1024',
-                   help="the MLPs' hidden layers, comma-separated ('x' between the layers of one model)")
+    p.add_argument('--models', default='256,1024x1024x1024,conv',
+                   help="the models, comma-separated: an MLP's hidden layers ('x' between them), or 'conv' "
+                   "(two 3x3 convolutions and a linear layer, when this build has nn.Conv2d)")
     p.add_argument('--bucket-mb', type=float, default=1, help="DDP's bucket_cap_mb")
     p.add_argument('--timeout', type=float, default=300, help='seconds before a worker job is given up')
     p.add_argument('--worker', choices=('allreduce', 'train'), help='internal: run as an MPI rank')
