@@ -239,10 +239,15 @@ def run(args, command='minigrad bench distributed'):
                    if one.get('status') == 'ok' else None)
             r['scaling_efficiency'] = eff
             hid = r['hidden_fraction']
+            if hid is None:
+                hidden_text = ''
+            else:
+                hidden_text = (f"{hid:.0%} ({r['exposed_wait_s'] * 1e3:.2f} ms exposed of "
+                               f"{r['blocking_allreduce_s'] * 1e3:.2f} ms)")
+                if r['buckets'] == 1:  # launched at the backward's end: nothing to hide it behind
+                    hidden_text = 'none possible (one bucket); ' + hidden_text.split(' ', 1)[1]
             rows.append([ranks, r['buckets'], f"{r['examples_per_s']:,.0f}", f"{r['step_s'] * 1e3:.2f} ms",
-                         '' if eff is None else f'{eff:.0%}',
-                         '' if hid is None else f"{hid:.0%} ({r['exposed_wait_s'] * 1e3:.2f} ms exposed of "
-                         f"{r['blocking_allreduce_s'] * 1e3:.2f} ms)"])
+                         '' if eff is None else f'{eff:.0%}', hidden_text])
         print(table(['ranks', 'buckets', 'examples/s', 'step', 'scaling efficiency', 'communication hidden'],
                     rows))
     save_results(args, 'distributed', record, plot(record))
