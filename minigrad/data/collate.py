@@ -20,7 +20,9 @@ import copy
 
 import numpy
 
-from .. import backend, ops
+from .. import backend
+from ..conversion import as_tensor, constant
+from ..functions.shape import stack
 from ..tensor import Tensor
 
 _ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
@@ -29,7 +31,7 @@ _ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, di
 def _numpy_to_tensor(array, what):
     if array.dtype.kind in 'SUOa':
         raise TypeError(_ERROR.format(array.dtype))
-    return ops.constant(array)
+    return constant(array)
 
 
 def default_collate(batch):
@@ -41,17 +43,17 @@ def default_collate(batch):
     """
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return ops.stack(list(batch))
+        return stack(list(batch))
     if isinstance(elem, numpy.ndarray):
-        return ops.stack([_numpy_to_tensor(b, 'collate') for b in batch])
+        return stack([_numpy_to_tensor(b, 'collate') for b in batch])
     if isinstance(elem, (numpy.number, numpy.bool_)):
-        return ops.constant(numpy.array(batch))
+        return constant(numpy.array(batch))
     if isinstance(elem, bool):
-        return ops.as_tensor(list(batch), dtype=backend.as_dtype('bool'))
+        return as_tensor(list(batch), dtype=backend.as_dtype('bool'))
     if isinstance(elem, int):
-        return ops.as_tensor(list(batch), dtype=backend.as_dtype('int64'))
+        return as_tensor(list(batch), dtype=backend.as_dtype('int64'))
     if isinstance(elem, float):
-        return ops.as_tensor(list(batch), dtype=backend.as_dtype('float64'))
+        return as_tensor(list(batch), dtype=backend.as_dtype('float64'))
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
@@ -91,9 +93,9 @@ def default_convert(data):
     if isinstance(data, Tensor):
         return data
     if isinstance(data, numpy.ndarray):
-        return data if data.dtype.kind in 'SUOa' else ops.constant(data)
+        return data if data.dtype.kind in 'SUOa' else constant(data)
     if isinstance(data, (numpy.number, numpy.bool_)):
-        return ops.constant(numpy.asarray(data))
+        return constant(numpy.asarray(data))
     if isinstance(data, (str, bytes)):
         return data
     if isinstance(data, collections.abc.Mapping):
