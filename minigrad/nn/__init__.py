@@ -11,10 +11,11 @@
 - ``nn.init`` (initialisers), ``nn.functional`` (stateless forms), ``nn.utils`` (gradient clipping,
   parameter vectors, ``rnn.pad_sequence``)
 """
-from . import functional, init, utils
-from .activation import (CELU, ELU, GELU, GLU, CosineSimilarity, PairwiseDistance, Softmax2d, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
-                         LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, SELU, SiLU, Sigmoid, Softmax,
-                         Softmin, Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold)
+from . import functional, init, parallel, utils
+from .activation import (CELU, ELU, GELU, GLU, CosineSimilarity, Hardshrink, Hardsigmoid, Hardswish,
+                         Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PairwiseDistance, PReLU, ReLU,
+                         ReLU6, SELU, SiLU, Sigmoid, Softmax, Softmax2d, Softmin, Softplus, Softshrink,
+                         Softsign, Tanh, Tanhshrink, Threshold)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
@@ -30,13 +31,14 @@ from .parameter import Parameter, UninitializedParameter
 from .sparse import Embedding
 
 __all__ = ['BCELoss', 'BCEWithLogitsLoss', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'CELU',
-           'CosineEmbeddingLoss', 'CosineSimilarity', 'PairwiseDistance', 'RMSNorm', 'Softmax2d', 'CrossEntropyLoss', 'Dropout', 'ELU', 'Embedding', 'Flatten', 'GELU',
-           'GLU', 'GaussianNLLLoss', 'GroupNorm', 'Hardshrink', 'Hardsigmoid', 'Hardswish', 'Hardtanh',
-           'HingeEmbeddingLoss', 'HuberLoss', 'Identity', 'InstanceNorm1d', 'InstanceNorm2d', 'KLDivLoss',
-           'L1Loss', 'LayerNorm', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d', 'LazyLinear',
-           'LeakyReLU', 'Linear', 'LogSigmoid', 'LogSoftmax', 'MSELoss', 'MarginRankingLoss', 'Mish',
-           'Module', 'ModuleDict', 'ModuleList', 'NLLLoss', 'PReLU', 'Parameter', 'ParameterDict',
-           'ParameterList', 'PoissonNLLLoss', 'ReLU', 'ReLU6', 'SELU', 'SiLU', 'Sequential', 'Sigmoid',
-           'SmoothL1Loss', 'SoftMarginLoss', 'Softmax', 'Softmin', 'Softplus', 'Softshrink', 'Softsign',
-           'Tanh', 'Tanhshrink', 'Threshold', 'TripletMarginLoss', 'Unflatten', 'UninitializedParameter',
-           'functional', 'init', 'utils']
+           'CosineEmbeddingLoss', 'CosineSimilarity', 'CrossEntropyLoss', 'Dropout', 'ELU', 'Embedding',
+           'Flatten', 'GELU', 'GLU', 'GaussianNLLLoss', 'GroupNorm', 'Hardshrink', 'Hardsigmoid', 'Hardswish',
+           'Hardtanh', 'HingeEmbeddingLoss', 'HuberLoss', 'Identity', 'InstanceNorm1d', 'InstanceNorm2d',
+           'KLDivLoss', 'L1Loss', 'LayerNorm', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d',
+           'LazyLinear', 'LeakyReLU', 'Linear', 'LogSigmoid', 'LogSoftmax', 'MSELoss', 'MarginRankingLoss',
+           'Mish', 'Module', 'ModuleDict', 'ModuleList', 'NLLLoss', 'PReLU', 'PairwiseDistance', 'Parameter',
+           'ParameterDict', 'ParameterList', 'PoissonNLLLoss', 'RMSNorm', 'ReLU', 'ReLU6', 'SELU',
+           'Sequential', 'SiLU', 'Sigmoid', 'SmoothL1Loss', 'SoftMarginLoss', 'Softmax', 'Softmax2d',
+           'Softmin', 'Softplus', 'Softshrink', 'Softsign', 'Tanh', 'Tanhshrink', 'Threshold',
+           'TripletMarginLoss', 'Unflatten', 'UninitializedParameter', 'functional', 'init', 'parallel',
+           'utils']
