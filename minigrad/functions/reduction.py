@@ -145,12 +145,12 @@ class Logsumexp(Function):
 
     @staticmethod
     def forward(ctx, x, axis, keepdims):
+        ctx.axis, ctx.keepdims = axis, keepdims
         _, log_sum, top = log_sum_exp_parts(x, axis)
         out = log_sum + top
         if not keepdims:
             out = out.reshape(_reduced_shape(x.shape, axis))
         ctx.save_for_backward(x, out)
-        ctx.axis, ctx.keepdims = axis, keepdims
         return out
 
     @staticmethod
