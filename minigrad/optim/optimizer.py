@@ -18,11 +18,11 @@ the old values. Per-parameter groups: ``SGD([{'params': net[0].parameters(), 'lr
 import collections
 import math
 
-from . import backend
-from .autograd.grad_mode import enable_grad
-from .nn.module import clear_grad
-from .ops import constant
-from .tensor import Tensor
+from .. import backend
+from ..autograd.grad_mode import enable_grad
+from ..nn.module import clear_grad
+from ..ops import constant
+from ..tensor import Tensor
 
 
 class _Required:
