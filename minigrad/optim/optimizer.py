@@ -16,12 +16,13 @@ the old values. Per-parameter groups: ``SGD([{'params': net[0].parameters(), 'lr
 {'params': net[2].parameters()}], lr=0.1)``; a group's missing settings come from the arguments.
 """
 import collections
+import copy
 import math
 
 from .. import backend
+from ..autograd.function import wrap
 from ..autograd.grad_mode import enable_grad
 from ..nn.module import clear_grad
-from ..ops import constant
 from ..tensor import Tensor
 
 
@@ -32,15 +33,24 @@ class _Required:
 
 required = _Required()
 
+# Settings PyTorch keeps in every group that only choose an implementation or a CUDA-graph mode.
+# ``foreach`` is accepted and ignored (one implementation, same results); the others are refused when on.
+_UNSUPPORTED = ('capturable', 'differentiable', 'fused')
+
 
 class Optimizer:
     """Base class: parameter groups, ``zero_grad``, ``state_dict`` / ``load_state_dict``.
 
     A subclass sets its defaults and implements ``step``; its per-parameter state lives in
-    ``self.state[param]`` (a dict of arrays and numbers).
+    ``self.state[param]``: a dict of Tensors under PyTorch's names (``'step'`` a 0-d tensor,
+    ``'exp_avg'``, ``'momentum_buffer'``, ...), updated in place.
     """
 
     def __init__(self, params, defaults):
+        for name in _UNSUPPORTED:
+            if defaults.get(name):
+                raise ValueError(f"{type(self).__name__}({name}=True) is not supported by minigrad "
+                                 f"(it selects a PyTorch-specific implementation); leave it False/None")
         self.defaults = dict(defaults)
         self.state = collections.defaultdict(dict)
         self.param_groups = []
@@ -58,7 +68,9 @@ class Optimizer:
             self.add_param_group(group)
 
     def add_param_group(self, param_group):
-        """Add a group of parameters with its own settings (e.g. a different lr)."""
+        """Add a group of parameters with its own settings (e.g. a different lr). ``params`` may be
+        tensors or ``(name, tensor)`` pairs (``named_parameters()``), as in PyTorch; names are kept
+        under ``'param_names'``."""
         if not isinstance(param_group, dict):
             raise TypeError(f"a parameter group must be a dict, got {type(param_group).__name__}")
         group = dict(param_group)
@@ -67,8 +79,15 @@ class Optimizer:
             params = [params]
         _check_ordered(params)
         params = list(params or ())
-        unique = []
-        for p in params:
+        names = None
+        if params and isinstance(params[0], tuple):
+            if not all(isinstance(item, tuple) and len(item) == 2 for item in params):
+                raise ValueError("all optimizer params should be of the same kind: all tensors or all "
+                                 "(name, tensor) pairs")
+            names = [name for name, _ in params]
+            params = [p for _, p in params]
+        unique, unique_names = [], []
+        for i, p in enumerate(params):
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is "
                                 f"{type(p).__name__}")
@@ -78,7 +97,11 @@ class Optimizer:
             if any(p is q for q in unique):
                 continue  # listed twice in one group: update it once
             unique.append(p)
+            if names is not None:
+                unique_names.append(names[i])
         group['params'] = unique
+        if names is not None:
+            group['param_names'] = unique_names
         for name, default in self.defaults.items():
             if default is required and name not in group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization "
@@ -87,6 +110,8 @@ class Optimizer:
         known = {id(p) for g in self.param_groups for p in g['params']}
         if any(id(p) in known for p in unique):
             raise ValueError("some parameters appear in more than one parameter group")
+        if self.param_groups and (('param_names' in group) != ('param_names' in self.param_groups[0])):
+            raise ValueError("all optimizer param groups should be with/without names")
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):
@@ -111,9 +136,9 @@ class Optimizer:
 
     # ------------------------------------------------------------------------------------- state
     def state_dict(self):
-        """``{'state': {index: {name: value}}, 'param_groups': [{settings..., 'params': [index, ...]}]}``
-        with parameters numbered in order across groups, as PyTorch. Arrays come back as Tensors that
-        share memory with the optimiser's state."""
+        """``{'state': {index: {name: tensor}}, 'param_groups': [{settings..., 'params': [index, ...]}]}``
+        with parameters numbered in order across groups, as PyTorch. The state's tensors are the
+        optimiser's own (not copies), as in PyTorch: save them, or ``copy.deepcopy`` the dict."""
         index = {}
         groups = []
         for group in self.param_groups:
@@ -121,20 +146,18 @@ class Optimizer:
             packed['params'] = [index.setdefault(id(p), len(index)) for p in group['params']]
             groups.append(packed)
         state = {}
-        for group in self.param_groups:
-            for p in group['params']:
-                if p in self.state and self.state[p]:
-                    state[index[id(p)]] = {k: constant(v) if hasattr(v, 'dtype') and hasattr(v, 'shape')
-                                           else v for k, v in self.state[p].items()}
+        for p, entry in self.state.items():  # every entry, empty ones too, in insertion order (PyTorch's)
+            state[index[id(p)] if id(p) in index else p] = dict(entry)
         return {'state': state, 'param_groups': groups}
 
     def load_state_dict(self, state_dict):
-        """Restore settings and state saved by :meth:`state_dict` (copies; state arrays move to each
-        parameter's device and floating ones to its dtype)."""
+        """Restore settings and state saved by :meth:`state_dict`. The state is copied; tensors move to
+        each parameter's device and floating ones to its dtype (``'step'`` stays as saved), as in
+        PyTorch, so training resumes exactly where it stopped."""
         groups = state_dict['param_groups']
         if len(groups) != len(self.param_groups):
-            raise ValueError(f"loaded state dict has {len(groups)} parameter group(s), this optimizer has "
-                             f"{len(self.param_groups)}")
+            raise ValueError(f"loaded state dict has a different number of parameter groups "
+                             f"({len(groups)}) than this optimizer ({len(self.param_groups)})")
         for i, (saved, own) in enumerate(zip(groups, self.param_groups)):
             if len(saved['params']) != len(own['params']):
                 raise ValueError(f"loaded state dict contains a parameter group {i} of "
@@ -147,13 +170,26 @@ class Optimizer:
                 entry = saved_state.get(_int_key(index))
                 if entry is not None:
                     self.state[p] = {k: _state_value(k, v, p) for k, v in entry.items()}
-            own.update({k: v for k, v in saved.items() if k != 'params'})
+        new_groups = []
+        for saved, own in zip(groups, self.param_groups):
+            group = copy.deepcopy({k: v for k, v in saved.items() if k != 'params'})
+            group['params'] = own['params']
+            if 'param_names' in own and 'param_names' not in saved:
+                group['param_names'] = own['param_names']
+            new_groups.append(group)
+        self.param_groups = new_groups
+
+    def __getstate__(self):
+        return {'defaults': self.defaults, 'state': self.state, 'param_groups': self.param_groups}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
     def __repr__(self):
         lines = [type(self).__name__ + ' (']
         for i, group in enumerate(self.param_groups):
             lines.append(f'Parameter Group {i}')
-            for key in sorted(k for k in group if k != 'params'):
+            for key in sorted(k for k in group if k not in ('params', 'param_names')):
                 lines.append(f'    {key}: {group[key]}')
         lines.append(')')
         return '\n'.join(lines)
@@ -171,14 +207,48 @@ def _int_key(key):
 
 
 def _state_value(key, value, param):
-    if isinstance(value, Tensor):
-        value = value._array
-    if key == 'step':  # a count, kept as a Python int
-        return int(value)
-    if hasattr(value, 'dtype') and hasattr(value, 'shape'):
-        array = backend.to_device(value, param.device).copy()
-        return array.astype(param.dtype, copy=False) if array.dtype.kind == 'f' else array
-    return value
+    """A copy of one saved state entry, placed as PyTorch places it: on the parameter's device, floating
+    tensors in its dtype, ``'step'`` as saved (a number from an old checkpoint becomes a 0-d tensor)."""
+    if key == 'step' and not isinstance(value, Tensor) and not hasattr(value, 'shape'):
+        return _step_tensor(float(value))
+    array = value._array if isinstance(value, Tensor) else value
+    if not (hasattr(array, 'dtype') and hasattr(array, 'shape')):
+        return copy.deepcopy(value)
+    if key == 'step':
+        return wrap(backend.asarray(backend.to_host(array), copy=True))
+    array = backend.to_device(array, param.device).copy()
+    if backend.is_floating(array.dtype):
+        array = array.astype(param.dtype, copy=False)
+    return wrap(array)
+
+
+def _scalar_dtype():
+    """PyTorch's dtype for 0-d state such as ``'step'``: float64 under a float64 default, else float32."""
+    return backend.float64 if backend.get_default_dtype() == backend.float64 else backend.float32
+
+
+def _step_tensor(value=0.0):
+    """A CPU 0-d tensor holding a step count (PyTorch keeps ``'step'`` as such a tensor)."""
+    return wrap(backend.asarray(value, _scalar_dtype(), 'cpu', copy=True))
+
+
+def _count(state):
+    """Advance ``state['step']`` in place; return the new count as a Python float."""
+    step = state['step']._array
+    step += 1
+    return float(step)
+
+
+def _zeros(p):
+    return wrap(backend.array_module(p._array).zeros_like(p._array))
+
+
+def _lerp_(start, end, weight):
+    """``start.lerp_(end, weight)`` with PyTorch's formula (which form depends on the weight)."""
+    if weight < 0.5:
+        start += weight * (end - start)
+    else:
+        start[...] = end - (end - start) * (1 - weight)
 
 
 def _check_hyper(name, value, low=0.0):
@@ -186,8 +256,14 @@ def _check_hyper(name, value, low=0.0):
         raise ValueError(f"Invalid {name} value: {value} (must be >= {low})")
 
 
+def _check_betas(betas):
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta} (must be in [0, 1))")
+
+
 class SGD(Optimizer):
-    """Stochastic gradient descent, PyTorch's rule. With ``g`` the gradient::
+    """Stochastic gradient descent, PyTorch's rule. With ``g`` the gradient (``-g`` if ``maximize``)::
 
         g = g + weight_decay * p                   (if weight_decay)
         buf = g (first step), else momentum * buf + (1 - dampening) * g
@@ -196,14 +272,15 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False):
+                 maximize=False, foreach=None, differentiable=False, fused=None):
         _check_hyper('learning rate', lr)
         _check_hyper('momentum', momentum)
         _check_hyper('weight_decay', weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
-                                      weight_decay=weight_decay, nesterov=nesterov, maximize=maximize))
+                                      weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
+                                      foreach=foreach, differentiable=differentiable, fused=fused))
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
@@ -223,8 +300,10 @@ class SGD(Optimizer):
                     state = self.state[p]
                     buf = state.get('momentum_buffer')
                     if buf is None:
-                        buf = state['momentum_buffer'] = g.copy()
+                        buf = g.copy()
+                        state['momentum_buffer'] = wrap(buf)
                     else:
+                        buf = buf._array
                         buf *= momentum
                         buf += g if dampening == 0 else (1 - dampening) * g
                     g = g + momentum * buf if nesterov else buf
@@ -234,25 +313,28 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba), PyTorch's rule. With ``g`` the gradient and ``t`` the step count::
+    """Adam (Kingma & Ba), PyTorch's rule. With ``g`` the gradient (``-g`` if ``maximize``) and ``t``
+    the step count::
 
         g = g + weight_decay * p            (decoupled_weight_decay: p = p * (1 - lr * weight_decay))
-        m = m + (1 - beta1) * (g - m)
+        m = lerp(m, g, 1 - beta1)
         v = beta2 * v + (1 - beta2) * g * g
         v_max = max(v_max, v)               (amsgrad; then v_max replaces v below)
         p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    State: ``step`` (0-d tensor), ``exp_avg``, ``exp_avg_sq`` (and ``max_exp_avg_sq`` with amsgrad).
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-                 maximize=False, decoupled_weight_decay=False):
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
         _check_hyper('learning rate', lr)
         _check_hyper('epsilon', eps)
         _check_hyper('weight_decay', weight_decay)
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta} (must be in [0, 1))")
+        _check_betas(betas)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                      amsgrad=amsgrad, maximize=maximize,
+                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                                      capturable=capturable, differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def step(self, closure=None):
@@ -268,31 +350,31 @@ class Adam(Optimizer):
                     g = -g
                 state = self.state[p]
                 if not state:
-                    xp = backend.array_module(p._array)
-                    state['step'] = 0
-                    state['exp_avg'] = xp.zeros_like(p._array)
-                    state['exp_avg_sq'] = xp.zeros_like(p._array)
+                    state['step'] = _step_tensor()
+                    state['exp_avg'] = _zeros(p)
+                    state['exp_avg_sq'] = _zeros(p)
                     if amsgrad:
-                        state['max_exp_avg_sq'] = xp.zeros_like(p._array)
-                state['step'] += 1
-                t = state['step']
+                        state['max_exp_avg_sq'] = _zeros(p)
+                t = _count(state)
                 if weight_decay:
                     if group['decoupled_weight_decay']:
                         p._array *= 1 - lr * weight_decay
                     else:
                         g = g + weight_decay * p._array
-                m, v = state['exp_avg'], state['exp_avg_sq']
-                m += (1 - beta1) * (g - m)
+                m, v = state['exp_avg']._array, state['exp_avg_sq']._array
+                _lerp_(m, g, 1 - beta1)
                 v *= beta2
                 v += (1 - beta2) * g * g
+                xp = backend.array_module(v)
                 if amsgrad:
-                    v_max = state['max_exp_avg_sq']
-                    backend.array_module(v).maximum(v_max, v, out=v_max)
+                    v_max = state['max_exp_avg_sq']._array
+                    xp.maximum(v_max, v, out=v_max)
                     v = v_max
-                denom = backend.array_module(v).sqrt(v)
+                step_size = lr / (1 - beta1 ** t)
+                denom = xp.sqrt(v)
                 denom /= math.sqrt(1 - beta2 ** t)
                 denom += eps
-                p._array -= (lr / (1 - beta1 ** t)) * (m / denom)
+                p._array -= step_size * (m / denom)
                 self._updated(p)
         return loss
 
@@ -302,6 +384,7 @@ class AdamW(Adam):
     default ``weight_decay=1e-2``, as ``torch.optim.AdamW``."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-                 maximize=False):
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
-                         decoupled_weight_decay=True)
+                         foreach=foreach, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)
