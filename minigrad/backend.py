@@ -216,6 +216,29 @@ def cuda_is_available():
     return cuda_unavailable_reason() is None
 
 
+def cuda_is_built():
+    """True when CuPy imports (whether or not a GPU is present)."""
+    return _cupy is not None
+
+
+def cpu_capability():
+    """PyTorch's name for the widest SIMD set NumPy dispatches to here: 'AVX512', 'AVX2' or 'DEFAULT'."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # NumPy < 2
+        try:
+            from numpy.core._multiarray_umath import __cpu_features__ as features
+        except ImportError:
+            return 'DEFAULT'
+    if features.get('AVX512F') and features.get('AVX512BW'):
+        return 'AVX512'
+    if features.get('AVX2'):
+        return 'AVX2'
+    if features.get('SVE'):
+        return 'SVE256'
+    return 'DEFAULT'
+
+
 def cuda_device_count():
     return 0 if cuda_unavailable_reason() else _cupy.cuda.runtime.getDeviceCount()
 
@@ -239,6 +262,12 @@ def cuda_device_name(index):
 def cuda_current_device():
     _require_cuda(device('cuda'))
     return _cupy.cuda.runtime.getDevice()
+
+
+def cuda_set_device(index):
+    """Make CUDA device ``index`` the current one (where new CUDA arrays go)."""
+    _require_cuda(device('cuda', index))
+    _cupy.cuda.runtime.setDevice(index)
 
 
 def cuda_synchronize(dev):

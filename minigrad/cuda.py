@@ -60,3 +60,13 @@ def _index(device):
     if dev.type != 'cuda':
         raise ValueError(f"expected a CUDA device, got '{dev}'")
     return dev.index
+
+
+def set_device(device):
+    """Make ``device`` (an index, ``'cuda:N'`` or a device) the current CUDA device."""
+    backend.cuda_set_device(_index(device))
+
+
+def is_initialized():
+    """True when CUDA can be used (CuPy initialises it on first use)."""
+    return is_available()

@@ -163,7 +163,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     owned = set() if not create_graph else None
     previous_mode = state.enabled
     state.enabled = create_graph
-    anomaly = state.anomaly
+    anomaly = state.anomaly and state.check_nan
     current_epoch = epoch.value
     try:
         while ready:
