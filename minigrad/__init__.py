@@ -25,6 +25,14 @@ from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broa
                   squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide,
                   unsqueeze, var, view, where)
 from .tensor import Size, Tensor
+from .functions import FAMILIES as _FAMILIES
+
+# Every family's public functions become minigrad.<name>; its METHODS become Tensor methods.
+for _family in _FAMILIES:
+    globals().update({_name: getattr(_family, _name) for _name in _family.__all__})
+    for _method in _family.METHODS.items():
+        setattr(Tensor, *_method)
+del _family, _method
 from . import autograd, cuda
 from .runtime import (are_deterministic_algorithms_enabled, get_default_device, get_num_interop_threads,
                       get_num_threads, get_rng_state, is_deterministic_algorithms_warn_only_enabled,

@@ -67,6 +67,12 @@ CASES = {
     'exp log': (lambda a: minigrad.exp(a) + minigrad.log(a), [positive(3, 2)]),
     'sqrt': (minigrad.sqrt, [positive(4)]),
     'sin cos': (lambda a: minigrad.sin(a) * minigrad.cos(a), [normal(3, 3)]),
+    'extra math': (lambda a: minigrad.tan(a / 4) + minigrad.sinh(a) * minigrad.cosh(a) + minigrad.asin(a / 4)
+                   + minigrad.acos(a / 4) + minigrad.atan(a) + minigrad.asinh(a) + minigrad.acosh(a + 1)
+                   + minigrad.atanh(a / 4) + minigrad.log1p(a) + minigrad.expm1(a) + minigrad.log2(a)
+                   + minigrad.log10(a) + minigrad.exp2(a) + minigrad.rsqrt(a) + minigrad.reciprocal(a)
+                   + minigrad.erf(a) + minigrad.erfc(a), [positive(3, 2)]),
+    'atan2': (minigrad.atan2, [normal(3, 2), positive(2)]),
     'abs': (minigrad.abs, [normal(2, 5)]),
     'maximum minimum': (lambda a, b: minigrad.maximum(a, b) * minigrad.minimum(a, b),
                         [with_ties(3, 4), with_ties(3, 4)]),

@@ -5,3 +5,9 @@ from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maxi
 from .linalg import Linear, Matmul
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
+
+# Families whose public functions become minigrad.<name> and whose METHODS become Tensor methods
+# (bound in minigrad/__init__.py).
+from . import extra_math, grid  # noqa: E402
+
+FAMILIES = (extra_math, grid)

@@ -459,5 +459,10 @@ _SPECS = [
     OpSpec('ne', lambda m, a, b: a != b, numpy.not_equal, comparison_case(), differentiable=False),
 ]
 
+from .rows import MODULES as _ROW_MODULES  # noqa: E402  (rows of families in their own modules)
+
+for _module in _ROW_MODULES:
+    _SPECS.extend(_module.ROWS)
+
 OPS = {spec.name: spec for spec in _SPECS}
 """Every spec by name (``OPS['matmul']``); iterate ``OPS.values()`` for the whole table."""
