@@ -58,8 +58,12 @@ def set_default_dtype(dtype):
 
 def as_dtype(dtype):
     """Normalise anything NumPy understands as a dtype (``minigrad.float32``, ``'float64'``, ``float``)."""
+    if isinstance(dtype, numpy.dtype):
+        return dtype
     if dtype is None:
         return None
+    if getattr(type(dtype), 'wraps_numpy_dtype', False):
+        return dtype.dtype  # a public minigrad dtype (minigrad/dtypes.py): its NumPy dtype
     if dtype is _pyfloat:
         return get_default_dtype()
     if dtype is _pyint:

@@ -14,6 +14,7 @@ from .autograd import engine
 from .autograd import function as _function
 from .autograd.function import epoch
 from .autograd.grad_mode import state
+from .dtypes import _PUBLIC as _PUBLIC_DTYPES, public as _public_dtype
 from .functions.elementwise import Add, Clamp, Div, Mul, Sub
 from .functions.shape import SetItem
 
@@ -115,7 +116,9 @@ class Tensor:
 
     @property
     def dtype(self):
-        return self._array.dtype
+        """The element type, e.g. ``minigrad.float32`` (equal to NumPy's ``float32`` dtype too)."""
+        d = self._array.dtype
+        return _PUBLIC_DTYPES.get(d) or _public_dtype(d)
 
     @property
     def device(self):

@@ -266,3 +266,27 @@ def test_assert_close_accepts_numpy_arrays_and_parameters():
     minigrad.testing.assert_close(np.ones(3), np.ones(3))
     with pytest.raises(AssertionError, match='not close'):
         minigrad.testing.assert_close(np.ones(3), np.zeros(3))
+
+
+# ------------------------------------------------------------------------------------ dtypes
+def test_dtypes_print_as_torch_and_compare_with_numpy():
+    for name in ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool']:
+        mine, theirs = getattr(minigrad, name), getattr(torch, name)
+        assert str(mine) == str(theirs).replace('torch.', 'minigrad.') == repr(mine)
+        assert mine == np.dtype(name if name != 'bool' else 'bool') and np.dtype(mine) == mine
+        assert (mine.is_floating_point, mine.is_complex, mine.is_signed, mine.itemsize) == \
+            (theirs.is_floating_point, theirs.is_complex, theirs.is_signed, theirs.itemsize), name
+    assert minigrad.float is minigrad.float32 and minigrad.double is minigrad.float64
+    assert minigrad.long is minigrad.int64 and minigrad.half is minigrad.float16
+    x = minigrad.ones(2)
+    assert x.dtype is minigrad.float32 and str(x.dtype) == 'minigrad.float32'
+    assert x.dtype == np.float32 and x.dtype != minigrad.float64 and x.dtype.kind == 'f'
+    assert {minigrad.float32: 1}[np.dtype('float32')] == 1 and {np.dtype('int64'): 2}[minigrad.int64] == 2
+    assert isinstance(x.dtype, minigrad.dtype)
+    assert str(minigrad.get_default_dtype()) == 'minigrad.float32'
+    assert np.zeros(2, dtype=minigrad.float64).dtype == np.float64  # NumPy takes them as dtypes
+    assert x.to(minigrad.int32).dtype is minigrad.int32 and x.double().dtype is minigrad.float64
+    import copy
+    import pickle
+    assert pickle.loads(pickle.dumps(minigrad.float32)) is minigrad.float32
+    assert copy.deepcopy(minigrad.int64) is minigrad.int64
