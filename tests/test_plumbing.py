@@ -290,3 +290,22 @@ def test_dtypes_print_as_torch_and_compare_with_numpy():
     import pickle
     assert pickle.loads(pickle.dumps(minigrad.float32)) is minigrad.float32
     assert copy.deepcopy(minigrad.int64) is minigrad.int64
+
+
+def test_default_device_reaches_factories_and_layers_on_a_second_device():
+    from guarded_numpy import DEVICE, installed
+    with installed():
+        minigrad.set_default_device(DEVICE)
+        try:
+            assert minigrad.get_default_device() == DEVICE
+            for t in [minigrad.zeros(2), minigrad.ones(2, 3), minigrad.tensor([1.0, 2.0]), minigrad.rand(3),
+                      minigrad.randn(2), minigrad.arange(4), minigrad.full((2,), 3.0), minigrad.eye(2),
+                      minigrad.linspace(0, 1, 5), minigrad.randint(0, 5, (3,)), minigrad.empty(2)]:
+                assert t.device == DEVICE
+            layer = nn.Linear(3, 2)
+            assert layer.weight.device == DEVICE and layer.bias.device == DEVICE
+            assert nn.LazyLinear(2).weight.device == DEVICE
+            assert minigrad.zeros(2, device='cpu').device == 'cpu'  # an explicit device wins
+        finally:
+            minigrad.set_default_device(None)
+    assert minigrad.zeros(2).device == 'cpu'
