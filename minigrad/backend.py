@@ -131,7 +131,8 @@ class device:
     """A device: ``'cpu'`` or ``'cuda'`` / ``'cuda:N'``. Compares equal to its string form."""
     __slots__ = ('type', 'index')
 
-    def __init__(self, spec='cpu', index=None):
+    def __init__(self, type='cpu', index=None):  # noqa: A002  (PyTorch's argument name)
+        spec = type
         if isinstance(spec, device):
             self.type, self.index = spec.type, spec.index
             return

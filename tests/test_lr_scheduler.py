@@ -202,3 +202,44 @@ def test_errors():
     one.step()
     with pytest.raises(ValueError, match='Tried to step 3 times'):
         one.step()
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+RANDOM_SCHEDULES = {
+    'StepLR': st.fixed_dictionaries({'step_size': st.integers(1, 10), 'gamma': st.floats(0.1, 0.99)}),
+    'MultiStepLR': st.fixed_dictionaries({'milestones': st.lists(st.integers(1, 30), max_size=5),
+                                          'gamma': st.floats(0.1, 0.99)}),
+    'CosineAnnealingLR': st.fixed_dictionaries({'T_max': st.integers(1, 15), 'eta_min': st.floats(0, 0.05)}),
+    'LinearLR': st.fixed_dictionaries({'start_factor': st.floats(0.05, 1), 'end_factor': st.floats(0, 1),
+                                       'total_iters': st.integers(1, 20)}),
+    'PolynomialLR': st.fixed_dictionaries({'total_iters': st.integers(1, 20), 'power': st.floats(0.5, 3)}),
+    'CosineAnnealingWarmRestarts': st.fixed_dictionaries({'T_0': st.integers(1, 8), 'T_mult': st.integers(1, 3),
+                                                          'eta_min': st.floats(0, 0.05)}),
+    'OneCycleLR': st.fixed_dictionaries({'max_lr': st.floats(0.1, 2), 'total_steps': st.integers(26, 40),
+                                         'pct_start': st.floats(0.1, 0.9),
+                                         'anneal_strategy': st.sampled_from(['cos', 'linear']),
+                                         'three_phase': st.booleans()}),
+    'CyclicLR': st.fixed_dictionaries({'base_lr': st.floats(0.001, 0.05), 'max_lr': st.floats(0.1, 1),
+                                       'step_size_up': st.integers(1, 8), 'step_size_down': st.integers(1, 8),
+                                       'mode': st.sampled_from(['triangular', 'triangular2', 'exp_range']),
+                                       'gamma': st.floats(0.9, 1.0)}),
+}
+
+
+@pytest.mark.parametrize('name', sorted(RANDOM_SCHEDULES))
+def test_random_schedule_parameters_follow_torch(name):
+    """Property: for any valid arguments, 25 steps give PyTorch's learning rates and momenta."""
+    @settings(max_examples=10, deadline=None)
+    @given(RANDOM_SCHEDULES[name])
+    def check(kwargs):
+        opt_m, opt_t = optimisers('SGD', momentum=0.9)
+        sched_m, sched_t = build(mine, name, opt_m, **kwargs), build(theirs, name, opt_t, **kwargs)
+        for _ in range(25):
+            opt_m.step()
+            opt_t.step()
+            sched_m.step()
+            sched_t.step()
+            close(sched_m.get_last_lr(), sched_t.get_last_lr())
+            groups_match(opt_m, opt_t)
+    check()

@@ -36,14 +36,15 @@ CASES = [
 ]
 
 
-def fake_grad(p, k, step, sign=1):
+def fake_grad(p, k, step, sign=1, bounded=False):
     """A gradient that depends on the parameter nonlinearly and changes sign (exercises every branch);
     ``sign=-1`` for maximize, so that the trajectory stays bounded either way."""
     rng = np.random.default_rng(1000 * k + step)
-    return sign * (np.cos(3 * p) + 0.3 * p ** 3 + rng.standard_normal(p.shape))
+    growth = np.tanh(p) if bounded else 0.3 * p ** 3  # bounded: any learning rate stays finite
+    return sign * (np.cos(3 * p) + growth + rng.standard_normal(p.shape))
 
 
-def run_both(name, kwargs, steps=STEPS, skip=None):
+def run_both(name, kwargs, steps=STEPS, skip=None, bounded=False):
     rng = np.random.default_rng(0)
     inits = [rng.standard_normal((3, 4)), rng.standard_normal(5)]
     mine = [minigrad.nn.Parameter(minigrad.tensor(a, dtype=minigrad.float64)) for a in inits]
@@ -57,7 +58,7 @@ def run_both(name, kwargs, steps=STEPS, skip=None):
             if skip is not None and skip(k, step):
                 m.grad = t.grad = None
                 continue
-            g = fake_grad(t.detach().numpy(), k, step, -1 if kwargs.get('maximize') else 1)
+            g = fake_grad(t.detach().numpy(), k, step, -1 if kwargs.get('maximize') else 1, bounded)
             m.grad = minigrad.tensor(g, dtype=minigrad.float64)
             t.grad = torch.tensor(g, dtype=torch.float64)
         opt_m.step()
@@ -132,3 +133,36 @@ def test_invalid_hyperparameters_raise_like_torch():
                          ('RAdam', dict(eps=-1))]:
         with pytest.raises(ValueError, match='Invalid'):
             getattr(optim, name)([w], **kwargs)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+unit = st.floats(0.05, 0.95)
+flag = st.booleans()
+HYPER = {
+    'SGD': st.fixed_dictionaries({'lr': unit, 'momentum': unit, 'dampening': st.floats(0, 0.5),
+                                  'weight_decay': st.floats(0, 0.2), 'maximize': flag}),
+    'Adam': st.fixed_dictionaries({'lr': st.floats(1e-3, 0.1), 'betas': st.tuples(unit, unit), 'amsgrad': flag,
+                                   'weight_decay': st.floats(0, 0.2), 'decoupled_weight_decay': flag}),
+    'RMSprop': st.fixed_dictionaries({'lr': st.floats(1e-3, 0.05), 'alpha': unit, 'momentum': st.floats(0, 0.9),
+                                      'centered': flag, 'eps': st.floats(1e-8, 1e-3)}),
+    'Adagrad': st.fixed_dictionaries({'lr': st.floats(1e-3, 0.5), 'lr_decay': st.floats(0, 0.5),
+                                      'initial_accumulator_value': st.floats(0, 1)}),
+    'Adadelta': st.fixed_dictionaries({'lr': st.floats(0.1, 2), 'rho': unit, 'eps': st.floats(1e-6, 1e-2)}),
+    'Adamax': st.fixed_dictionaries({'lr': st.floats(1e-3, 0.1), 'betas': st.tuples(unit, unit)}),
+    'NAdam': st.fixed_dictionaries({'lr': st.floats(1e-3, 0.1), 'betas': st.tuples(unit, unit),
+                                    'momentum_decay': st.floats(0, 0.05), 'weight_decay': st.floats(0, 0.2),
+                                    'decoupled_weight_decay': flag}),
+    'RAdam': st.fixed_dictionaries({'lr': st.floats(1e-3, 0.1), 'betas': st.tuples(unit, unit),
+                                    'weight_decay': st.floats(0, 0.2), 'decoupled_weight_decay': flag}),
+}
+
+
+@pytest.mark.parametrize('name', sorted(HYPER))
+def test_random_hyperparameters_follow_torch(name):
+    """Property: for any valid hyperparameters, 12 steps give PyTorch's parameters (float64)."""
+    @settings(max_examples=8, deadline=None)
+    @given(HYPER[name])
+    def check(kwargs):
+        run_both(name, kwargs, steps=12, bounded=True)
+    check()
