@@ -221,6 +221,28 @@ def cuda_is_available():
     return cuda_unavailable_reason() is None
 
 
+def float_info(dtype):
+    """NumPy's ``finfo`` of a floating dtype (bits, eps, max, min, smallest_normal, resolution)."""
+    return numpy.finfo(dtype)
+
+
+def int_info(dtype):
+    return numpy.iinfo(dtype)
+
+
+def cuda_memory(what, dev=None):
+    """Bytes of CuPy's memory pool on ``dev``: ``'allocated'`` (in use by arrays) or ``'reserved'``
+    (held by the pool); 0 without CUDA. ``what='free'`` releases the pool's unused blocks."""
+    if cuda_unavailable_reason() is not None:
+        return 0
+    with _cupy.cuda.Device(dev.index if dev is not None else cuda_current_device()):
+        pool = _cupy.get_default_memory_pool()
+        if what == 'free':
+            pool.free_all_blocks()
+            return 0
+        return _pyint(pool.used_bytes() if what == 'allocated' else pool.total_bytes())
+
+
 def cuda_is_built():
     """True when CuPy imports (whether or not a GPU is present)."""
     return _cupy is not None

@@ -7,6 +7,8 @@ accept any object as a dtype), compares and hashes equal to it, and answers NumP
 ``is_signed``). Kernels keep using NumPy dtypes (``backend.float32``); only the public names and
 ``Tensor.dtype`` return these objects, so no op pays for them.
 """
+import builtins
+
 from . import backend
 
 
@@ -91,3 +93,46 @@ bool_ = public(backend.bool_)
 def get_default_dtype():
     """The dtype Python floats (and float factories) become: ``minigrad.float32`` unless changed."""
     return public(backend.get_default_dtype())
+
+
+class finfo:
+    """Limits of a floating dtype, as ``torch.finfo``: ``bits eps max min tiny smallest_normal
+    resolution dtype`` (Python numbers; ``dtype`` is the name). ``finfo()`` is the default dtype's."""
+
+    def __init__(self, type=None):  # noqa: A002  (PyTorch's argument name)
+        d = backend.as_dtype(type) if type is not None else backend.get_default_dtype()
+        if d.kind != 'f' and d.name != 'bfloat16':
+            raise TypeError("minigrad.finfo() requires a floating point input type. Use minigrad.iinfo to "
+                            "handle 'minigrad.finfo'")
+        info = backend.float_info(d)
+        self.bits = builtins.int(info.bits)
+        self.eps = builtins.float(info.eps)
+        self.max = builtins.float(info.max)
+        self.min = builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
+        self.dtype = d.name
+
+    def __repr__(self):
+        return (f'finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, '
+                f'smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})')
+
+
+class iinfo:
+    """Limits of an integer (or bool) dtype, as ``torch.iinfo``: ``bits max min dtype``."""
+
+    def __init__(self, type):  # noqa: A002
+        d = backend.as_dtype(type)
+        if d.kind not in 'iub':
+            raise TypeError("minigrad.iinfo() requires an integer input type. Use minigrad.finfo to handle "
+                            "'minigrad.iinfo'")
+        if d.kind == 'b':
+            self.bits, self.min, self.max = 8, 0, 1
+        else:
+            info = backend.int_info(d)
+            self.bits, self.min, self.max = builtins.int(info.bits), builtins.int(info.min), builtins.int(info.max)
+        self.dtype = d.name
+
+    def __repr__(self):
+        return f'iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})'
+

@@ -309,3 +309,27 @@ def test_default_device_reaches_factories_and_layers_on_a_second_device():
         finally:
             minigrad.set_default_device(None)
     assert minigrad.zeros(2).device == 'cpu'
+
+
+def test_finfo_iinfo_match_torch():
+    for name in ['float16', 'float32', 'float64']:
+        mine, theirs = minigrad.finfo(getattr(minigrad, name)), torch.finfo(getattr(torch, name))
+        for attr in ('bits', 'eps', 'max', 'min', 'tiny', 'smallest_normal', 'resolution', 'dtype'):
+            assert getattr(mine, attr) == getattr(theirs, attr), (name, attr)
+        assert repr(mine) == repr(theirs)
+    assert repr(minigrad.finfo()) == repr(torch.finfo())
+    for name in ['uint8', 'int8', 'int16', 'int32', 'int64']:
+        mine, theirs = minigrad.iinfo(getattr(minigrad, name)), torch.iinfo(getattr(torch, name))
+        assert (mine.bits, mine.min, mine.max, mine.dtype) == (theirs.bits, theirs.min, theirs.max, theirs.dtype)
+        assert repr(mine) == repr(theirs)
+    with pytest.raises(TypeError, match='requires an integer'):
+        minigrad.iinfo(minigrad.float32)
+    with pytest.raises(TypeError, match='requires a floating point'):
+        minigrad.finfo(minigrad.int64)
+
+
+def test_cuda_memory_queries_without_a_gpu_answer_zero():
+    if minigrad.cuda.is_available():
+        pytest.skip('checks the answers without a GPU')
+    assert minigrad.cuda.memory_allocated() == 0 and minigrad.cuda.memory_reserved() == 0
+    assert minigrad.cuda.empty_cache() is None
