@@ -9,6 +9,7 @@ Code written for the PyTorch subset it covers runs by changing the imports::
 __version__ = '0.1.0'
 
 from . import backend
+from .tensor import Size, Tensor  # first: the autograd layer and the op families build on it
 from .autograd import (Function, detect_anomaly, enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_detect_anomaly, set_grad_enabled)
@@ -18,28 +19,20 @@ from .dtypes import (bool_, double, dtype, finfo, float, float16, float32, float
 from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                         normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
                         tensor, zeros, zeros_like)
-from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broadcast_to, cat, clamp,
-                  clip, clone, concat, concatenate, cos, div, divide, eq, equal, exp, expand, flatten,
-                  floor_divide, ge, gt, le, log, log_softmax, logical_and, logical_not, logical_or,
-                  logsumexp, lt, matmul, max, maximum, mean, min, minimum, mul, multiply, ne, neg,
-                  negative, permute, pow, relu, remainder, reshape, sigmoid, sin, softmax, sqrt, square,
-                  squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide,
-                  unsqueeze, var, view, where)
-from .tensor import Size, Tensor
-from .functions import FAMILIES as _FAMILIES
+from .functions import FAMILIES, bind_methods
 
 # Every family's public functions become minigrad.<name>; its METHODS become Tensor methods.
-for _family in _FAMILIES:
+for _family in FAMILIES:
     globals().update({_name: getattr(_family, _name) for _name in _family.__all__})
-    for _method in _family.METHODS.items():
-        setattr(Tensor, *_method)
-del _family, _method
-from . import autograd, cuda
-from .runtime import (are_deterministic_algorithms_enabled, get_default_device, get_num_interop_threads,
+bind_methods(Tensor)
+del _family
+
+from . import autograd, cuda  # noqa: E402
+from .runtime import (are_deterministic_algorithms_enabled, get_default_device, get_num_interop_threads,  # noqa: E402
                       get_num_threads, get_rng_state, is_deterministic_algorithms_warn_only_enabled,
                       set_default_device, set_num_interop_threads, set_num_threads, set_rng_state,
                       use_deterministic_algorithms)
-from . import accelerator, backends
+from . import accelerator, backends  # noqa: E402
 
 bool = bool_
 inf = 1e999  # the float; `float` here is minigrad.float (float32), as in PyTorch

@@ -98,9 +98,9 @@ def is_deterministic_algorithms_warn_only_enabled():
 def get_rng_state():
     """The CPU generator's state as a uint8 tensor (to restore with :func:`set_rng_state`). Its bytes
     are minigrad's own (the state of NumPy's PCG64 as JSON), not PyTorch's Mersenne Twister state."""
-    from .autograd.function import wrap
+    from .conversion import constant
     state = backend.generator('cpu').bit_generator.state
-    return wrap(backend.bytes_to_array(json.dumps(state).encode('utf-8')).copy())
+    return constant(backend.bytes_to_array(json.dumps(state).encode('utf-8')).copy())
 
 
 def set_rng_state(new_state):

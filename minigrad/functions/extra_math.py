@@ -10,7 +10,7 @@ import math
 from ..autograd.function import Function
 from ..backend import array_module
 from .elementwise import Exp, Sqrt
-from .. import ops as _ops
+from ..conversion import as_tensor, promote, to_float
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -292,7 +292,7 @@ class Erfc(Function):
 # ---------------------------------------------------------------------------------- public functions
 def _unary(cls):
     def op(input):
-        return cls.apply(_ops._to_float(_ops.as_tensor(input)))
+        return cls.apply(to_float(as_tensor(input)))
     return op
 
 
@@ -324,9 +324,9 @@ del _name, _fn
 
 def atan2(input, other):
     """``atan2(input, other)``: the angle of the point ``(other, input)`` in radians, broadcast."""
-    a = _ops._to_float(_ops.as_tensor(input))
-    b = other if not isinstance(other, (int, float)) else _ops.as_tensor(float(other), dtype=a.dtype)
-    a, b = _ops.promote(a, _ops._to_float(_ops.as_tensor(b)), 'atan2')
+    a = to_float(as_tensor(input))
+    b = other if not isinstance(other, (int, float)) else as_tensor(float(other), dtype=a.dtype)
+    a, b = promote(a, to_float(as_tensor(b)), 'atan2')
     return Atan2.apply(a, b)
 
 

@@ -1,7 +1,8 @@
 """``meshgrid``: coordinate grids from 0-d/1-d tensors, as ``torch.meshgrid`` (``indexing='ij'`` by
 default, ``'xy'`` swaps the first two axes). Built from reshape and expand, so gradients flow back to
 the inputs (summed over the grid), as in PyTorch."""
-from .. import ops as _ops
+from ..conversion import as_tensor
+from .shape import expand, reshape
 
 
 def meshgrid(*tensors, indexing=None):
@@ -15,7 +16,7 @@ def meshgrid(*tensors, indexing=None):
         raise ValueError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
-    tensors = [_ops.as_tensor(t) for t in tensors]
+    tensors = [as_tensor(t) for t in tensors]
     for t in tensors:
         if t.dim() > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a "
@@ -37,7 +38,7 @@ def meshgrid(*tensors, indexing=None):
     for i, t in enumerate(ordered):
         view = [1] * len(ordered)
         view[i] = -1
-        grids.append(_ops.expand(_ops.reshape(t, tuple(view)), tuple(sizes)))
+        grids.append(expand(reshape(t, tuple(view)), tuple(sizes)))
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)

@@ -6,7 +6,7 @@ In every rule ``g`` is the gradient, negated first when ``maximize=True``; ``t``
 unless a rule says it is decoupled (then ``p *= 1 - lr * weight_decay`` first).
 """
 from .. import backend
-from ..autograd.function import wrap
+from ..conversion import constant
 from .optimizer import (Optimizer, _check_betas, _check_hyper, _count, _lerp_, _step_tensor, _zeros)
 
 
@@ -108,7 +108,7 @@ class Adagrad(Optimizer):
         if not state:
             state['step'] = _step_tensor()
             xp = backend.array_module(p._array)
-            state['sum'] = wrap(xp.full_like(p._array, self.defaults['initial_accumulator_value']))
+            state['sum'] = constant(xp.full_like(p._array, self.defaults['initial_accumulator_value']))
 
     def add_param_group(self, param_group):
         super().add_param_group(param_group)

@@ -20,8 +20,8 @@ import copy
 import math
 
 from .. import backend
-from ..autograd.function import wrap
 from ..autograd.grad_mode import enable_grad
+from ..conversion import constant
 from ..nn.module import clear_grad
 from ..tensor import Tensor
 
@@ -215,11 +215,11 @@ def _state_value(key, value, param):
     if not (hasattr(array, 'dtype') and hasattr(array, 'shape')):
         return copy.deepcopy(value)
     if key == 'step':
-        return wrap(backend.asarray(backend.to_host(array), copy=True))
+        return constant(backend.asarray(backend.to_host(array), copy=True))
     array = backend.to_device(array, param.device).copy()
     if backend.is_floating(array.dtype):
         array = array.astype(param.dtype, copy=False)
-    return wrap(array)
+    return constant(array)
 
 
 def _scalar_dtype():
@@ -229,7 +229,7 @@ def _scalar_dtype():
 
 def _step_tensor(value=0.0):
     """A CPU 0-d tensor holding a step count (PyTorch keeps ``'step'`` as such a tensor)."""
-    return wrap(backend.asarray(value, _scalar_dtype(), 'cpu', copy=True))
+    return constant(backend.asarray(value, _scalar_dtype(), 'cpu', copy=True))
 
 
 def _count(state):
@@ -240,7 +240,7 @@ def _count(state):
 
 
 def _zeros(p):
-    return wrap(backend.array_module(p._array).zeros_like(p._array))
+    return constant(backend.array_module(p._array).zeros_like(p._array))
 
 
 def _lerp_(start, end, weight):
@@ -301,7 +301,7 @@ class SGD(Optimizer):
                     buf = state.get('momentum_buffer')
                     if buf is None:
                         buf = g.copy()
-                        state['momentum_buffer'] = wrap(buf)
+                        state['momentum_buffer'] = constant(buf)
                     else:
                         buf = buf._array
                         buf *= momentum

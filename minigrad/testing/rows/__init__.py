@@ -3,6 +3,6 @@
 A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad.testing.op_table`
 gathers every row into ``OPS``.
 """
-from . import extra_math, grid
+from . import activation, comparison, elementwise, extra_math, grid, linalg, loss, reduction, shape
 
-MODULES = (extra_math, grid)
+MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, extra_math, grid)

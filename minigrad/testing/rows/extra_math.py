@@ -7,7 +7,7 @@ import numpy
 from hypothesis import strategies as st
 
 from .. import strategies as mgst
-from ..op_table import Case, OpSpec, unary
+from ..cases import Case, OpSpec, unary
 
 
 @st.composite
