@@ -176,3 +176,37 @@ def test_zero_grad_sets_to_none_by_default():
     w.grad = minigrad.ones(2)
     opt.zero_grad(set_to_none=False)
     np.testing.assert_array_equal(w.grad.numpy(), [0, 0])
+
+
+@pytest.mark.parametrize('lib', ['minigrad', 'torch'])
+def test_optimizer_hooks_behave_like_torch(lib):
+    L = minigrad if lib == 'minigrad' else torch
+    w = L.nn.Parameter(L.ones(2))
+    opt = L.optim.SGD([w], lr=0.1)
+    calls = []
+    pre = opt.register_step_pre_hook(lambda o, args, kwargs: calls.append(('pre', o is opt)))
+    post = opt.register_step_post_hook(lambda o, args, kwargs: calls.append(('post', len(args))))
+    import importlib
+    module = importlib.import_module(L.__name__ + '.optim.optimizer')
+    glob = module.register_optimizer_step_pre_hook(lambda o, a, k: calls.append(('global', 0)))
+    w.grad = L.ones(2)
+    opt.step()
+    assert calls == [('global', 0), ('pre', True), ('post', 1)]  # args = (optimizer,) as in PyTorch
+    pre.remove()
+    post.remove()
+    glob.remove()
+    opt.step()
+    assert len(calls) == 3
+    opt.register_state_dict_post_hook(lambda o, sd: {**sd, 'extra': 1})
+    opt.register_state_dict_pre_hook(lambda o: calls.append('sd'))
+    sd = opt.state_dict()
+    assert sd['extra'] == 1 and calls[-1] == 'sd'
+    loaded = []
+    opt.register_load_state_dict_pre_hook(lambda o, d: {k: v for k, v in d.items() if k != 'extra'})
+    opt.register_load_state_dict_post_hook(lambda o: loaded.append(True))
+    opt.load_state_dict(sd)
+    assert loaded == [True]
+    # a scheduler still tells that step ran (it wraps the hooked step)
+    sched = L.optim.lr_scheduler.StepLR(opt, 1)
+    opt.step()
+    sched.step()

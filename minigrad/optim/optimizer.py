@@ -17,6 +17,8 @@ the old values. Per-parameter groups: ``SGD([{'params': net[0].parameters(), 'lr
 """
 import collections
 import copy
+import functools
+import itertools
 import math
 
 from .. import backend
@@ -54,6 +56,9 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state = collections.defaultdict(dict)
         self.param_groups = []
+        for name in _HOOK_KINDS:
+            setattr(self, name, collections.OrderedDict())
+        _patch_step(type(self))
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or "
                             "dicts, but got a Tensor: wrap it in a list, e.g. SGD([w], lr=0.1)")
@@ -135,10 +140,38 @@ class Optimizer:
         p._bump_version()
 
     # ------------------------------------------------------------------------------------- state
+    # ------------------------------------------------------------------------------------- hooks
+    def register_step_pre_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` runs before each ``step``; it may return ``(args, kwargs)``
+        to replace the step's arguments. Returns a handle whose ``remove()`` unregisters it."""
+        return _Handle(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` runs after each ``step``."""
+        return _Handle(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer)`` runs before ``state_dict()`` builds its dict."""
+        return _Handle(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict)`` runs on the finished dict; it may return a replacement."""
+        return _Handle(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict)`` runs before loading; it may return the dict to load instead."""
+        return _Handle(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer)`` runs after loading."""
+        return _Handle(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
     def state_dict(self):
         """``{'state': {index: {name: tensor}}, 'param_groups': [{settings..., 'params': [index, ...]}]}``
         with parameters numbered in order across groups, as PyTorch. The state's tensors are the
         optimiser's own (not copies), as in PyTorch: save them, or ``copy.deepcopy`` the dict."""
+        for hook in getattr(self, '_optimizer_state_dict_pre_hooks', {}).values():
+            hook(self)
         index = {}
         groups = []
         for group in self.param_groups:
@@ -148,12 +181,21 @@ class Optimizer:
         state = {}
         for p, entry in self.state.items():  # every entry, empty ones too, in insertion order (PyTorch's)
             state[index[id(p)] if id(p) in index else p] = dict(entry)
-        return {'state': state, 'param_groups': groups}
+        result = {'state': state, 'param_groups': groups}
+        for hook in getattr(self, '_optimizer_state_dict_post_hooks', {}).values():
+            replaced = hook(self, result)
+            if replaced is not None:
+                result = replaced
+        return result
 
     def load_state_dict(self, state_dict):
         """Restore settings and state saved by :meth:`state_dict`. The state is copied; tensors move to
         each parameter's device and floating ones to its dtype (``'step'`` stays as saved), as in
         PyTorch, so training resumes exactly where it stopped."""
+        for hook in getattr(self, '_optimizer_load_state_dict_pre_hooks', {}).values():
+            replaced = hook(self, state_dict)
+            if replaced is not None:
+                state_dict = replaced
         groups = state_dict['param_groups']
         if len(groups) != len(self.param_groups):
             raise ValueError(f"loaded state dict has a different number of parameter groups "
@@ -178,12 +220,16 @@ class Optimizer:
                 group['param_names'] = own['param_names']
             new_groups.append(group)
         self.param_groups = new_groups
+        for hook in getattr(self, '_optimizer_load_state_dict_post_hooks', {}).values():
+            hook(self)
 
     def __getstate__(self):
         return {'defaults': self.defaults, 'state': self.state, 'param_groups': self.param_groups}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for name in _HOOK_KINDS:
+            self.__dict__.setdefault(name, collections.OrderedDict())
 
     def __repr__(self):
         lines = [type(self).__name__ + ' (']
@@ -193,6 +239,78 @@ class Optimizer:
                 lines.append(f'    {key}: {group[key]}')
         lines.append(')')
         return '\n'.join(lines)
+
+
+_HOOK_KINDS = ('_optimizer_step_pre_hooks', '_optimizer_step_post_hooks', '_optimizer_state_dict_pre_hooks',
+               '_optimizer_state_dict_post_hooks', '_optimizer_load_state_dict_pre_hooks',
+               '_optimizer_load_state_dict_post_hooks')
+_global_step_pre_hooks = collections.OrderedDict()
+_global_step_post_hooks = collections.OrderedDict()
+_hook_ids = itertools.count()
+
+
+class _Handle:
+    """What the ``register_*_hook`` methods return: ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks, hook, prepend=False):
+        self.hooks_dict_ref, self.id = hooks, next(_hook_ids)
+        hooks[self.id] = hook
+        if prepend:
+            hooks.move_to_end(self.id, last=False)
+
+    def remove(self):
+        self.hooks_dict_ref.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_optimizer_step_pre_hook(hook):
+    """A step pre-hook for every optimiser (runs before each one's own)."""
+    return _Handle(_global_step_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    """A step post-hook for every optimiser (runs after each one's own)."""
+    return _Handle(_global_step_post_hooks, hook)
+
+
+def _patch_step(cls):
+    """Make ``cls.step`` run the step hooks, once per class (PyTorch patches the class at the first
+    construction too). With no hook registered it costs one extra call per step."""
+    step = cls.__dict__.get('step')
+    if step is None:
+        for base in cls.__mro__[1:]:
+            if 'step' in base.__dict__:
+                step = base.__dict__['step']
+                break
+    if step is None or getattr(step, 'runs_step_hooks', False):
+        return
+
+    @functools.wraps(step)
+    def step_with_hooks(*args, **kwargs):
+        self = args[0]  # as in PyTorch, the hooks' ``args`` start with the optimiser itself
+        pre = getattr(self, '_optimizer_step_pre_hooks', None)
+        post = getattr(self, '_optimizer_step_post_hooks', None)
+        if not (pre or post or _global_step_pre_hooks or _global_step_post_hooks):
+            return step(*args, **kwargs)
+        for hook in itertools.chain(_global_step_pre_hooks.values(), (pre or {}).values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{hook} must return None or a tuple of (new_args, new_kwargs), but "
+                                       f"got {result}.")
+                args, kwargs = result
+        out = step(*args, **kwargs)
+        for hook in itertools.chain((post or {}).values(), _global_step_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+
+    step_with_hooks.runs_step_hooks = True
+    cls.step = step_with_hooks
 
 
 def _check_ordered(params):
