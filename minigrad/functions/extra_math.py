@@ -262,7 +262,9 @@ def _erf_erfc(x):
 
 
 class Erf(Function):
-    """The error function; d/dx = 2 / sqrt(pi) * exp(-x^2)."""
+    """The error function; d/dx = 2 / sqrt(pi) * exp(-x^2). (``functions/nonlinearity.py`` has the Erf
+    inside GELU, on SciPy's or CuPy's kernel; this one is elementwise arithmetic, the same bits on
+    every device, and shares its series with :class:`Erfc`.)"""
 
     @staticmethod
     def forward(ctx, x):
