@@ -15,10 +15,10 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 
 from .. import __version__, backend
+from .._files import atomic_write, write_text
 
 xp = backend.module_for('cpu')
 
@@ -312,29 +312,9 @@ def table(headers, rows):
     return '\n'.join([line(cells[0]), '  '.join('-' * w for w in widths)] + [line(r) for r in cells[1:]])
 
 
-def _atomic(path, write):
-    """Write ``path`` through a temporary file in the same folder, renamed into place at the end."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.' + os.path.basename(path), suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            write(f)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; results are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_json(path, obj):
     """Write ``obj`` as indented JSON, atomically."""
-    data = json.dumps(obj, indent=1, default=_json_default).encode()
-    _atomic(path, lambda f: f.write(data + b'\n'))
-    return path
+    return write_text(path, json.dumps(obj, indent=1, default=_json_default) + '\n')
 
 
 def _json_default(value):
@@ -353,7 +333,8 @@ def new_figure(width=7.0, height=4.5):
 
 def save_figure(fig, path):
     """Save ``fig`` as PNG, atomically."""
-    _atomic(path, lambda f: fig.savefig(f, format='png', dpi=110))
+    with atomic_write(path) as f:
+        fig.savefig(f, format='png', dpi=110)
     return path
 
 

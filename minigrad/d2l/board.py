@@ -16,7 +16,7 @@ import itertools
 import os
 import sys
 
-from ..utils.files import atomic_write
+from .._files import atomic_write
 from .hyper import HyperParameters
 
 Point = collections.namedtuple('Point', ['x', 'y'])

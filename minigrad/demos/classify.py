@@ -6,7 +6,7 @@ import time
 
 from .. import d2l, manual_seed, save
 from ..d2l.board import save_figure
-from ..utils.files import atomic_write
+from .._files import atomic_write
 
 
 def build_model(model, hidden, lr):
