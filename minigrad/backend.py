@@ -405,9 +405,15 @@ def pinv(a):
 
 
 # ------------------------------------------------------------------------------------- .npz files
-def save_npz(file, arrays):
-    """Write host arrays (name -> array) to an open binary file as an uncompressed .npz."""
-    numpy.savez(file, **arrays)
+def save_npz(file, arrays, comment=b''):
+    """Write host arrays (name -> array, in that order) to an open binary file as an uncompressed .npz
+    (as ``numpy.savez`` does), with ``comment`` as the zip archive's comment."""
+    import zipfile
+    with zipfile.ZipFile(file, 'w', zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.comment = comment
+        for name, array in arrays.items():
+            with archive.open(name + '.npy', 'w', force_zip64=True) as member:
+                numpy.lib.format.write_array(member, numpy.asanyarray(array), allow_pickle=False)
 
 
 def load_npz(path):
