@@ -8,6 +8,7 @@ Code written for the PyTorch subset it covers runs by changing the imports::
 """
 __version__ = '0.1.0'
 
+from . import _malloc  # noqa: F401  (on import: glibc's malloc thresholds, see minigrad/_malloc.py)
 from . import backend
 from .autograd import (Function, enable_grad, is_grad_enabled, no_grad, set_detect_anomaly,
                        set_grad_enabled, detect_anomaly)
