@@ -159,3 +159,35 @@ def test_written_files_are_ordinary_and_complete(tmp_path):
     os.umask(umask)
     assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
     assert os.listdir(tmp_path) == ['r.json']
+
+
+def test_results_go_to_a_run_folder_unless_published(monkeypatch, tmp_path):
+    """By default nothing touches the tracked benchmarks/results/: a run folder per process; --publish
+    is the explicit way to refresh the published figures. The defaults are the published settings."""
+    monkeypatch.chdir(tmp_path)
+    args = common.base_parser('x', 'doc').parse_args([])
+    assert (args.threads, args.clock) == (1, 'cpu')
+    folder = common.output_folder(args)
+    assert folder.startswith(os.path.join('runs', 'bench-')) and folder == common.run_folder()
+    published = common.base_parser('x', 'doc').parse_args(['--publish'])
+    assert common.output_folder(published) == os.path.join(ROOT, 'benchmarks', 'results')
+    assert common.output_folder(common.base_parser('x', 'doc').parse_args(['--out', ''])) is None
+    bench.main(['op-overhead', '--quick', '--libs', 'minigrad'])
+    assert os.listdir(tmp_path / folder) == ['op_overhead.json', 'op_overhead.png'] or \
+        sorted(os.listdir(tmp_path / folder)) == ['op_overhead.json', 'op_overhead.png']
+
+
+def test_bad_benchmark_options_are_argparse_errors(capsys):
+    for argv in (['peers', '--repeat', '0'], ['epoch', '--threads', '-1'], ['profile', '--repeat', 'x']):
+        with pytest.raises(SystemExit) as info:
+            bench.main(argv)
+        assert info.value.code == 2
+        assert 'Traceback' not in capsys.readouterr().err
+
+
+def test_fresh_process(tmp_path):
+    bench.main(['fresh-process', '--quick', '--out', str(tmp_path), '--libs', 'numpy (floor),minigrad'])
+    record = _outputs(tmp_path, 'fresh_process')
+    rows = {r['library']: r for r in record['rows']}
+    assert rows['numpy (floor)']['vs_floor'] == 1.0 and rows['minigrad']['step_s'] > 0
+    assert rows['minigrad']['malloc'] == 'tuned' and rows['numpy (floor)']['malloc'] == 'default'

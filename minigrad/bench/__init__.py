@@ -9,11 +9,14 @@ op-overhead            microseconds per op, forward and backward, minigrad vs to
 deep-chain             100,000 chained ops: build, backward, peak memory
 epoch                  one Fashion-MNIST epoch of the seed's MLP; peak memory vs data size
 profile                where minigrad's time goes: one op layer by layer, one MLP step by op
+fresh-process          the MLP step in a fresh process: time and page faults vs the NumPy floor
 all                    every benchmark above, one after the other (options go to each)
 =====================  ====================================================================
 """
 import importlib
 import sys
+
+from ..cli import plain_text
 
 #: subcommand -> module of this package (each has ``main(argv)``)
 BENCHMARKS = {
@@ -23,6 +26,7 @@ BENCHMARKS = {
     'deep-chain': 'deep_chain',
     'epoch': 'epoch',
     'profile': 'profile',
+    'fresh-process': 'fresh_process',
 }
 
 
@@ -31,10 +35,20 @@ def _usage():
     lines = ['usage: minigrad bench <name> [options]   (minigrad bench <name> --help for options)', '',
              'benchmarks:']
     for name, module in BENCHMARKS.items():
-        doc = importlib.import_module(f'{__name__}.{module}').__doc__.strip().splitlines()[0]
+        doc = plain_text(importlib.import_module(f'{__name__}.{module}').__doc__.strip().splitlines()[0])
         lines.append(f'  {name.ljust(width)}  {doc}')
     lines.append(f"  {'all'.ljust(width)}  every benchmark above; shared options (--quick, --out, --repeat)")
     return '\n'.join(lines)
+
+
+def _all_help():
+    from .common import base_parser
+    text = base_parser('minigrad bench all', "Run every benchmark, one after the other, each with the "
+                       "options given (the options every benchmark shares):").format_help()
+    width = max(map(len, BENCHMARKS))
+    listing = '\n'.join(f'  {name.ljust(width)}  ' + plain_text(importlib.import_module(
+        f'{__name__}.{module}').__doc__.strip().splitlines()[0]) for name, module in BENCHMARKS.items())
+    return f"{text}\nbenchmarks run, in this order:\n{listing}"
 
 
 def main(argv=None):
@@ -45,6 +59,9 @@ def main(argv=None):
         print(_usage())
         return 0
     name, rest = argv[0], argv[1:]
+    if name == 'all' and ('-h' in rest or '--help' in rest):
+        print(_all_help())
+        return 0
     if name == 'all':
         return max(importlib.import_module(f'{__name__}.{m}').main(rest) for m in BENCHMARKS.values())
     if name not in BENCHMARKS:

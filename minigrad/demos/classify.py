@@ -50,6 +50,8 @@ def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0,
     described = f"{model}" + (f", {hidden} hidden units" if model == 'mlp' else '')
     print(f"Training {described}: lr {lr}, batch {batch_size}, epochs {epochs}, device {device}")
     history = d2l.Trainer(max_epochs=epochs, num_gpus=num_gpus).fit(net, data)
+    if not epochs:
+        print("no epochs were asked for (--epochs 0): the weights are saved as initialised, untrained")
     paths = {'curves': save_figure(plot_history(history, f'{described} on Fashion-MNIST'),
                                    os.path.join(out, f'{model}_curves.png')),
              'weights': os.path.join(out, f'{model}_weights.npz'),
