@@ -191,3 +191,19 @@ def test_fresh_process(tmp_path):
     rows = {r['library']: r for r in record['rows']}
     assert rows['numpy (floor)']['vs_floor'] == 1.0 and rows['minigrad']['step_s'] > 0
     assert rows['minigrad']['malloc'] == 'tuned' and rows['numpy (floor)']['malloc'] == 'default'
+
+
+def test_every_benchmark_has_the_one_main_shape():
+    import importlib
+    for module in list(bench.BENCHMARKS.values()) + list(bench.EXTRA.values()):
+        main = importlib.import_module(f'minigrad.bench.{module}').main
+        assert main.__qualname__ == 'benchmark_main.<locals>.main', module
+
+
+def test_gpu_check_times_the_cpu_side_anywhere(tmp_path):
+    assert bench.main(['gpu-check', '--cpu-only', '--quick', '--batches', '64', '--threads', '1',
+                       '--out', str(tmp_path)]) == 0
+    with open(tmp_path / 'gpu_check.json') as f:
+        record = json.load(f)
+    assert record['blas'] and record['timings']['minigrad cpu | batch 64']['step_ms'] > 0
+    assert record['clock'] == 'wall'  # the GPU's work is seen on the wall clock only

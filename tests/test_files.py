@@ -77,10 +77,10 @@ def test_one_writer_low_in_the_package():
     """Only minigrad/_files.py makes temporary files and renames them; it imports the standard library
     only; and minigrad.data no longer imports minigrad.utils (which imports minigrad.data)."""
     writers = []
-    for path in ROOT.rglob('*.py'):
+    for path in list(ROOT.rglob('*.py')) + list((ROOT.parent / 'benchmarks').glob('*.py')):
         text = path.read_text()
         if path.name != '_files.py' and ('mkstemp' in text or 'os.replace(' in text):
-            writers.append(str(path.relative_to(ROOT)))
+            writers.append(str(path.relative_to(ROOT.parent)))
     assert writers == []
     assert all(not name.startswith('.') and name.split('.')[0] != 'minigrad'
                for name in _imports(ROOT / '_files.py'))

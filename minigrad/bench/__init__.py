@@ -11,6 +11,7 @@ epoch                  one Fashion-MNIST epoch of the seed's MLP; peak memory vs
 profile                where minigrad's time goes: one op layer by layer, one MLP step by op
 fresh-process          the MLP step in a fresh process: time and page faults vs the NumPy floor
 all                    every benchmark above, one after the other (options go to each)
+gpu-check              on a CUDA machine: the gpu tests, then MLP step and epoch timings vs the CPU and torch
 =====================  ====================================================================
 """
 import importlib
@@ -29,6 +30,9 @@ BENCHMARKS = {
     'fresh-process': 'fresh_process',
 }
 
+#: Not part of `all`: needs a CUDA machine (exit status 2 without one).
+EXTRA = {'gpu-check': 'gpu_check'}
+
 
 def _usage():
     width = max(map(len, BENCHMARKS))
@@ -38,6 +42,9 @@ def _usage():
         doc = plain_text(importlib.import_module(f'{__name__}.{module}').__doc__.strip().splitlines()[0])
         lines.append(f'  {name.ljust(width)}  {doc}')
     lines.append(f"  {'all'.ljust(width)}  every benchmark above; shared options (--quick, --out, --repeat)")
+    for name, module in EXTRA.items():
+        doc = plain_text(importlib.import_module(f'{__name__}.{module}').__doc__.strip().splitlines()[0])
+        lines.append(f'  {name.ljust(width)}  {doc}')
     return '\n'.join(lines)
 
 
@@ -64,7 +71,8 @@ def main(argv=None):
         return 0
     if name == 'all':
         return max(importlib.import_module(f'{__name__}.{m}').main(rest) for m in BENCHMARKS.values())
-    if name not in BENCHMARKS:
+    modules = dict(BENCHMARKS, **EXTRA)
+    if name not in modules:
         print(f"unknown benchmark {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
-    return importlib.import_module(f'{__name__}.{BENCHMARKS[name]}').main(rest)
+    return importlib.import_module(f'{__name__}.{modules[name]}').main(rest)

@@ -443,7 +443,7 @@ def benchmark_main(parser, run, worker=None):
         with thread_limit(args.threads):
             if worker is not None and getattr(args, 'worker', None):
                 print(json.dumps(worker(args), default=_json_default))
-            else:
-                run(args)
-        return 0
+                return 0
+            status = run(args)  # a dict of results, or an exit status
+        return status if type(status) is int else 0
     return main

@@ -3,7 +3,7 @@
     minigrad bench loop-vs-vectorized
     minigrad bench loop-vs-vectorized --kernels matmul,softmax --sizes 100,10000
 
-For each kernel and size, the loop version of :mod:`minigrad.kernels.reference` (plain Python over lists)
+For each kernel and size, the loop version of :mod:`minigrad.kernels.loops` (plain Python over lists)
 is timed against minigrad's vectorised op, forward and backward, in one process with interleaved
 repetitions; before timing, the two are checked to give the same numbers. Vector kernels take ``n``
 elements laid out as ``(n // 100, 100)`` rows (add/mul broadcast a row of 100; reductions, softmax and
@@ -15,7 +15,7 @@ The first rows reproduce the seed's experiment exactly: ``for i in range(n): c[i
 import sys
 import time
 
-from ..kernels import reference as R
+from ..kernels import loops as R
 from .common import (Skipped, base_parser, calibrate, format_seconds, measure, median, metadata, new_figure,
                      optional_import, print_conditions, save_results, split_list, table, benchmark_main, xp)
 from .mlp import cross_entropy
