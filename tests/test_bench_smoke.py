@@ -40,6 +40,13 @@ def test_loop_vs_vectorized(tmp_path):
     assert {r['pass'] for r in rows if r['kernel'] == 'matmul'} == {'forward', 'backward'}
     assert all(r['agree'] for r in rows)
     _positive(rows, 'loop_s', 'vectorised_s', 'speedup')
+    from minigrad.bench import loop_vs_vectorized
+    fig = loop_vs_vectorized.plot(rows)
+    titles = sorted(ax.get_title() or ax.get_title(loc='left') for ax in fig.axes)
+    # one small panel per kernel (loop, minigrad, torch; forward and backward) and the speed-up panel
+    assert len(fig.axes) == 5 and titles[:4] == ['add (broadcast)', 'cross_entropy', 'matmul', 'max(dim)']
+    for ax in fig.axes[:4]:
+        assert len(ax.lines) <= 6 and {line.get_color() for line in ax.lines} <= {'C3', 'C0', 'C2'}
 
 
 def test_op_overhead(tmp_path):
