@@ -1,6 +1,7 @@
 """Benchmarks: ``minigrad bench <name> [options]`` (also ``python -m minigrad.bench <name>`` and the thin
 scripts in ``benchmarks/``). Each prints its table with the BLAS, versions and load it ran under, and
-saves JSON and a PNG plot under ``benchmarks/results/`` (``--out`` to change, ``--quick`` for a smoke run).
+saves JSON and a PNG plot in a new run folder, ``runs/bench-<date>-<time>/`` (``--out`` to choose one,
+``--publish`` to refresh the published figures in ``benchmarks/results/``, ``--quick`` for a smoke run).
 
 =====================  ====================================================================
 loop-vs-vectorized     Python loops vs vectorised kernels, forward and backward (seed 2.6)
