@@ -225,6 +225,12 @@ def load_legacy(f):
         (numel,) = struct.unpack('<q', head)
         if numel != storage.numel:
             raise Damaged(f'storage {key!r} has {numel} elements, the pickle says {storage.numel}')
+        here = f.tell()
+        left = f.seek(0, 2) - here
+        f.seek(here)
+        if numel * storage.type.itemsize > left:  # before reading: a damaged size must not allocate
+            raise Damaged(f'storage {key!r} needs {numel * storage.type.itemsize} bytes, the file has '
+                          f'{left} left')
         _fill(storage, f.read(numel * storage.type.itemsize))
     if f.read(1):
         raise Damaged('bytes after the last storage')

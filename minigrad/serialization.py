@@ -31,6 +31,7 @@ import collections
 import hashlib
 import json
 import os
+import pickle
 import struct
 import zipfile
 import zlib
@@ -47,7 +48,8 @@ _xp = backend.module_for('cpu')
 #: What reading a damaged archive can raise (inside the zip and .npy readers); each becomes a LoadError.
 _DAMAGE = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError, IndexError,
            TypeError, AttributeError, struct.error, NotImplementedError, RuntimeError, OverflowError,
-           UnicodeDecodeError, zlib.error, MemoryError, RecursionError, _torch_format.Damaged)
+           UnicodeDecodeError, zlib.error, MemoryError, RecursionError, pickle.UnpicklingError,
+           _torch_format.Damaged)
 
 
 class LoadError(ValueError):
