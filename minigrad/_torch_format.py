@@ -66,7 +66,8 @@ class TensorRef:
     def __init__(self, storage, offset, size, stride, requires_grad=False):
         if not isinstance(storage, _Storage):
             raise Refused(f'a tensor rebuilt from a {type(storage).__name__}, not a storage')
-        self.storage, self.offset, self.requires_grad, self.parameter = storage, offset, bool(requires_grad), False
+        self.storage, self.offset = storage, offset
+        self.requires_grad, self.parameter = bool(requires_grad), False
         self.size, self.stride = tuple(size), tuple(stride)
         if not all(isinstance(v, int) for v in (offset,) + self.size + self.stride):
             raise Damaged('tensor sizes, strides and offsets must be integers')
@@ -190,7 +191,8 @@ def load_zip(archive):
         raise Damaged(f'{len(pickles)} data.pkl members (expected one)')
     prefix = pickles[0][:-len('data.pkl')]
     if prefix + 'byteorder' in names and archive.read(prefix + 'byteorder').strip() not in (b'little', b''):
-        raise Refused(f"byte order {archive.read(prefix + 'byteorder')!r} (only little-endian files are read)")
+        raise Refused(f"byte order {archive.read(prefix + 'byteorder')!r} (only little-endian files are "
+                      "read)")
     storages = {}
     with archive.open(pickles[0]) as f:
         obj = _Unpickler(f, storages).load()

@@ -45,8 +45,8 @@ def _number(positive):
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
         ok = value > 0 if positive else value >= 0
         if not ok or value != value or value == float('inf'):
-            raise argparse.ArgumentTypeError(f"expected a {'positive number' if positive else 'number >= 0'}, "
-                                             f"got {text}")
+            wanted = 'positive number' if positive else 'number >= 0'
+            raise argparse.ArgumentTypeError(f"expected a {wanted}, got {text}")
         return value
     parse.__name__ = 'number'
     return parse
@@ -175,7 +175,8 @@ def build_parser():
     demo.add_argument('--out', help='output folder (default: runs/demo-<date>-<time>)')
     demo.add_argument('--epochs', type=COUNT, default=10, help='MLP epochs (default 10, as the seed)')
     demo.add_argument('--seed', type=COUNT, default=0, help='random seed (default 0)')
-    demo.add_argument('--device', type=_device, default='cpu', help="'cpu' (default) or 'cuda' (needs CuPy and a GPU)")
+    demo.add_argument('--device', type=_device, default='cpu',
+                      help="'cpu' (default) or 'cuda' (needs CuPy and a GPU)")
     demo.add_argument('--skip-mlp', action='store_true', help='run part 1 only (no data needed)')
     demo.set_defaults(run=cmd_demo)
 

@@ -50,7 +50,8 @@ def test_everything_minigrad_writes_gets_ordinary_permissions(tmp_path, umask):
     fashion_mnist._download(source.as_uri(), str(tmp_path / 'download.gz'),
                             hashlib.sha256(b'payload').hexdigest(), timeout=5)
     written = ['w.npz', 'board.png', 'bench.png', 'bench.json', 'history.json', 'download.gz']
-    assert {name: oct(_mode(tmp_path / name)) for name in written} == {name: oct(expected) for name in written}
+    modes = {name: oct(_mode(tmp_path / name)) for name in written}
+    assert modes == {name: oct(expected) for name in written}
     assert json.loads((tmp_path / 'history.json').read_text()) == {'epochs': []}
 
 

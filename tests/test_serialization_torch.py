@@ -33,7 +33,8 @@ def expected_dtypes():
     base = np.arange(24, dtype=np.float64).reshape(4, 6) / 8 - 1
     return {
         'float64': base, 'float32': base.astype(np.float32), 'float16': base.astype(np.float16),
-        'bfloat16': _bfloat16(base), 'int64': np.arange(-5, 5), 'int32': np.arange(6, dtype=np.int32).reshape(2, 3),
+        'bfloat16': _bfloat16(base), 'int64': np.arange(-5, 5),
+        'int32': np.arange(6, dtype=np.int32).reshape(2, 3),
         'int16': np.arange(4, dtype=np.int16), 'int8': np.arange(-3, 3, dtype=np.int8),
         'uint8': np.arange(250, 256, dtype=np.uint8), 'bool': np.arange(5) % 2 == 0,
         'scalar': np.float32(2.5), 'empty': np.zeros((0, 3), np.float32),

@@ -136,7 +136,7 @@ def draw(output, names=None, ax=None):
         boxes[n['id']] = ax.text(*where[n['id']], n['label'], ha='center', va='center', fontsize=8,
                                  family='monospace', bbox=style, zorder=2).get_bbox_patch()
     line = dict(color='0.4', lw=1)
-    for (a, b), via in routes.items():  # from the right edge of the input's box to the left edge of the consumer's
+    for (a, b), via in routes.items():  # from the input box's right edge to the consumer box's left edge
         start = dict(xytext=(1, 0.5), textcoords=boxes[a])
         for point in via:
             ax.annotate('', xy=point, xycoords='data', **start, gid=f'edge {a}->{b}',

@@ -136,7 +136,8 @@ def run(args, command='minigrad bench deep-chain'):
     return record
 
 
-main = benchmark_main(parser, run, lambda args: worker(args.worker, args.ops, args.size, args.trace, args.clock))
+main = benchmark_main(parser, run,
+                      lambda args: worker(args.worker, args.ops, args.size, args.trace, args.clock))
 
 
 if __name__ == '__main__':

@@ -101,7 +101,8 @@ def format_rows(rows):
             body.append([r['library'], r['malloc'], 'failed', '-', '-', '-', r.get('reason', '')[:40]])
             continue
         body.append([r['library'], r['malloc'], f"{r['step_s'] * 1e3:.3f}", fmt(r['vs_floor']),
-                     f"{r['faults_per_step']:.0f}", f"{r['first_step_s'] * 1e3:.2f}", f"{r['first_step_faults']}"])
+                     f"{r['faults_per_step']:.0f}", f"{r['first_step_s'] * 1e3:.2f}",
+                     f"{r['first_step_faults']}"])
     return table(['library', 'malloc', 'step ms', 'vs floor', 'faults/step', 'first step ms', 'first faults'],
                  body)
 
@@ -149,7 +150,8 @@ def run(args, command='minigrad bench fresh-process'):
     print_conditions()
     rows = measure(libs, args.repeat, args.batch, args.steps, args.warmup, mallocs, args.threads or 0)
     print(f'\nfresh process: MLP 784-256-10 SGD step, batch {args.batch}, {args.threads or "all"} BLAS '
-          f'thread(s), CPU clock; median of steps {args.warmup + 1}..{args.steps}, {args.repeat} processes each')
+          f'thread(s), CPU clock; median of steps {args.warmup + 1}..{args.steps}, '
+          f'{args.repeat} processes each')
     print(format_rows(rows))
     record = dict(metadata(command, args), batch=args.batch, steps=args.steps, warmup=args.warmup, rows=rows)
     save_results(args, 'fresh_process', record, plot(rows))

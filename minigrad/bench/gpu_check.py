@@ -8,14 +8,15 @@ the CPU, and with torch on CUDA where it is installed; print medians and ratios 
 (also ``python benchmarks/gpu_check.py``, the same options).
 
 The MLP is the seed's Fashion-MNIST model, 784 -> 256 -> ReLU -> 10, trained with cross-entropy and
-plain SGD, written once with PyTorch's functional API and run on both libraries; the data are random arrays of Fashion-MNIST's shape
-(the timing does not depend on the values). A *step* is forward, backward and update on a batch already
-on the device; an *epoch* is 60,000 samples taken from host memory batch by batch, each batch copied to
-the device first, as a training loop does. CUDA runs asynchronously, so every timing synchronises the
-device before reading the clock. Each figure is the median of ``--repeat`` blocks (steps) or ``--epoch-repeats`` epochs, timed on the
-wall clock (the CPU clock would not see the GPU's work).
+plain SGD, written once with PyTorch's functional API and run on both libraries; the data are random
+arrays of Fashion-MNIST's shape (the timing does not depend on the values). A *step* is forward,
+backward and update on a batch already on the device; an *epoch* is 60,000 samples taken from host
+memory batch by batch, each batch copied to the device first, as a training loop does. CUDA runs
+asynchronously, so every timing synchronises the device before reading the clock. Each figure is the
+median of ``--repeat`` blocks (steps) or ``--epoch-repeats`` epochs, timed on the wall clock (the CPU
+clock would not see the GPU's work).
 
-Targets (issue 6), for an H100/H200-class GPU: the step at batch 256 at least 5x faster than minigrad on
+Targets, for an H100/H200-class GPU: the step at batch 256 at least 5x faster than minigrad on
 the CPU, and at batch 4096 at most 1.5x the time of torch on CUDA.
 
 Exit status: 0 when the gpu tests pass (targets are reported, not enforced), 1 when a gpu test fails,

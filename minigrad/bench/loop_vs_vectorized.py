@@ -75,7 +75,8 @@ def _close(loop_value, array):
 
 
 #: The torch form of a kernel where minigrad's differs (the others are the same PyTorch-style code).
-TORCH_FORMS = {'cross_entropy': lambda torch: lambda z, aux: torch.nn.functional.cross_entropy(z, aux['target'])}
+TORCH_FORMS = {'cross_entropy': lambda torch: lambda z, aux: torch.nn.functional.cross_entropy(z,
+                                                                                       aux['target'])}
 
 
 def _torch():
@@ -153,7 +154,8 @@ def _time_cases(cases, repeat, clock='wall'):
     cases['loop']()  # warm-up, and a first estimate of the loop's length
     long_loop = time.perf_counter() - start > 1.0
     numbers = {name: 1 if name == 'loop' and long_loop else calibrate(fn) for name, fn in cases.items()}
-    samples = measure(cases, warmup=0, number=numbers, clock=clock, repeat=min(repeat, 3) if long_loop else repeat)
+    samples = measure(cases, warmup=0, number=numbers, clock=clock,
+                      repeat=min(repeat, 3) if long_loop else repeat)
     return {name: median(samples[name]['total']) for name in cases}
 
 
