@@ -165,3 +165,20 @@ def test_the_legend_covers_no_curve():
     for line in axes.lines:
         for x, y in axes.transData.transform(line.get_xydata()):
             assert not box.contains(x, y)
+
+
+def test_the_demo_curves_legend_covers_no_curve():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from minigrad.d2l.trainer import History
+    from minigrad.demos.classify import plot_history
+    history = History()
+    for epoch in range(1, 11):
+        history.append({'epoch': epoch, 'train_loss': 1 / epoch, 'val_loss': 1.1 / epoch,
+                        'val_acc': 0.86 - 0.2 / epoch})
+    fig = plot_history(history, 'mlp')
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    assert len(fig.legends) == 1 and not any(ax.get_legend() for ax in fig.axes)
+    box = fig.legends[0].get_window_extent(renderer)
+    assert not any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)
