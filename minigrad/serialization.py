@@ -36,8 +36,9 @@ import struct
 import zipfile
 import zlib
 
-from . import _torch_format, backend, ops
+from . import _torch_format, backend
 from ._files import atomic_write
+from .conversion import constant
 from .tensor import Tensor
 
 MANIFEST = '__minigrad__'
@@ -307,7 +308,7 @@ def _convert(obj, device):
 def _tensor(array, device):
     if device is not None:
         array = backend.to_device(array, device)
-    return ops.constant(array)
+    return constant(array)
 
 
 def _decode(node, arrays, device):
