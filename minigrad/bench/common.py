@@ -435,14 +435,16 @@ def save_results(args, name, record, figure=None):
 
 def benchmark_main(parser, run, worker=None):
     """The ``main(argv) -> exit status`` of every benchmark module: parse, limit threads, run. With
-    ``worker`` (a function of the parsed arguments returning a JSON-able dict), ``--worker`` runs it
-    instead and prints its result as the last line: the benchmark's fresh worker processes
+    ``worker`` (a function of the parsed arguments returning a JSON-able dict, or None when it prints
+    its own), ``--worker`` runs it instead and prints its result as the last line: the benchmark's fresh worker processes
     (:func:`run_worker`) are this same ``main``."""
     def main(argv=None):
         args = parser().parse_args(argv)
         with thread_limit(args.threads):
             if worker is not None and getattr(args, 'worker', None):
-                print(json.dumps(worker(args), default=_json_default))
+                result = worker(args)
+                if result is not None:  # a worker may print its own result (an MPI job's rank 0)
+                    print(json.dumps(result, default=_json_default))
                 return 0
             status = run(args)  # a dict of results, or an exit status
         return status if type(status) is int else 0
