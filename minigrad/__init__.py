@@ -26,6 +26,21 @@ from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broa
 from .tensor import Size, Tensor
 from . import autograd, cuda
 
+
+def _register_families():
+    """Export each family module's public functions and bind its Tensor methods."""
+    import importlib
+    from .functions import FAMILIES
+    for family in FAMILIES:
+        module = importlib.import_module(f'.functions.{family}', __name__)
+        for name in module.__all__:
+            globals()[name] = getattr(module, name)
+        for name, fn in getattr(module, 'METHODS', {}).items():
+            setattr(Tensor, name, fn)
+
+
+_register_families()
+
 bool = bool_
 
 

@@ -380,6 +380,31 @@ def scatter_add(target, index, values):
     return target
 
 
+def scatter_extreme(target, index, values, largest):
+    """``target[index] = max(target[index], values)`` (or min), repeated indices all taking part."""
+    xp = array_module(target)
+    if xp is _cupy:
+        import cupyx
+        (cupyx.scatter_max if largest else cupyx.scatter_min)(target, index, values)
+    else:
+        (xp.maximum if largest else xp.minimum).at(target, index, values)
+    return target
+
+
+def scatter_multiply(target, index, values):
+    """``target[index] *= values`` with repeated indices all taking part (CuPy has no scatter multiply:
+    there it runs on the host)."""
+    xp = array_module(target)
+    if xp is _cupy:
+        host = to_host(target)
+        numpy.multiply.at(host, tuple(to_host(i) if hasattr(i, 'shape') else i for i in index)
+                          if isinstance(index, tuple) else to_host(index), to_host(values))
+        target[...] = xp.asarray(host)
+    else:
+        xp.multiply.at(target, index, values)
+    return target
+
+
 def solve(a, b):
     return array_module(a).linalg.solve(a, b)
 

@@ -211,3 +211,7 @@ def functions_in(tensor):
         seen.add(type(node))
         stack.extend(getattr(node, 'parents', ()))
     return seen
+
+
+from op_cases_surface import SURFACE_CASES  # noqa: E402  (they use the makers above)
+CASES.update(SURFACE_CASES)

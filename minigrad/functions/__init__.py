@@ -5,3 +5,8 @@ from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maxi
 from .linalg import Linear, Matmul
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
+
+# Family modules holding their own public functions: each defines ``__all__`` (exported as
+# ``minigrad.<name>``) and ``METHODS`` (bound as Tensor methods); minigrad/__init__.py registers them
+# once Tensor exists (they build on the tensor layer, so they are not imported here).
+FAMILIES = ('indexing', 'sorting')

@@ -461,3 +461,17 @@ _SPECS = [
 
 OPS = {spec.name: spec for spec in _SPECS}
 """Every spec by name (``OPS['matmul']``); iterate ``OPS.values()`` for the whole table."""
+
+
+def _extend_from_rows():
+    """Add the rows kept by family in minigrad.testing.rows (one module per family)."""
+    import importlib
+    from . import rows
+    for name in rows.MODULES:
+        for spec in importlib.import_module(f'{rows.__name__}.{name}').ROWS:
+            if spec.name in OPS:
+                raise ValueError(f"op table: two rows are named {spec.name!r}")
+            OPS[spec.name] = spec
+
+
+_extend_from_rows()

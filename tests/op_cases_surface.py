@@ -1,0 +1,37 @@
+"""Cases of tests/op_cases.py for the tensor-op surface families (indexing, sorting, cumulative,
+rearrange, rounding, products, linalg): every Function they define meets the guarded device here."""
+import numpy
+
+import minigrad
+
+from op_cases import index_of, mask, normal, positive, with_ties  # noqa: F401
+
+
+def _ix(*rows):
+    return ('index', numpy.array(rows))
+
+
+SURFACE_CASES = {
+    'gather scatter': (lambda a, s, i: a.gather(1, i) * 2 + minigrad.scatter(a, 1, i, s).sum(1, keepdim=True)
+                       + a.scatter_add(1, i, s).sum(), [normal(3, 4), normal(3, 2), _ix([0, 1], [3, 3], [2, 0])]),
+    'scatter_reduce amax prod': (lambda a, s, i: a.scatter_reduce(0, i, s, 'amax')
+                                 + a.scatter_reduce(0, i, s, 'prod', include_self=False)
+                                 + a.scatter_reduce(0, i, s, 'mean'),
+                                 [with_ties(3, 2), with_ties(2, 2), _ix([0, 1], [0, 0])]),
+    'index ops': (lambda a, s, i: a.index_select(0, i).sum(0) + a.index_add(0, i, s).sum(0)
+                  + a.index_copy(0, i, s).sum(0) + a.index_fill(1, i, 2.0).sum(0),
+                  [normal(3, 3), normal(2, 3), index_of(2, 0)]),
+    'masked ops': (lambda a, m, v: a.masked_fill(m, 0.5) + a.masked_fill(~m, v).sum()
+                   + minigrad.masked_select(a, m).sum() + a.masked_scatter(m, a * 2),
+                   [normal(3, 4), mask(3, 4), normal()]),
+    'take take_along_dim': (lambda a, i: minigrad.take(a, i) + minigrad.take_along_dim(a, i.unsqueeze(0), 1)
+                            .sum(), [normal(3, 4), index_of(0, 3, 1)]),
+    'in place masked_fill_ scatter_': (lambda a, i: (a * 1).masked_fill_(a > 0, 0.5).scatter_(1, i, a[:, :1]),
+                                       [normal(3, 4), _ix([1], [0], [3])]),
+}
+
+SURFACE_CASES.update({
+    'sort topk median': (lambda a: a.sort(dim=1, descending=True).values + a.topk(4, dim=1).values
+                         + a.median() + a.median(dim=1, keepdim=True).values + a.nanmedian(),
+                         [with_ties(3, 4)]),
+})
