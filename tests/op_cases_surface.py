@@ -35,3 +35,10 @@ SURFACE_CASES.update({
                          + a.median() + a.median(dim=1, keepdim=True).values + a.nanmedian(),
                          [with_ties(3, 4)]),
 })
+
+SURFACE_CASES.update({
+    'cumsum cumprod cummax': (lambda a: a.cumsum(1) * a.cumprod(0) + a.cummax(1).values + a.cummin(0).values
+                              + minigrad.logcumsumexp(a, 1) + minigrad.diff(a, prepend=a[:, :1]),
+                              [with_ties(3, 4)]),
+    'cumprod with zeros': (lambda a: (a - 1).cumprod(1), [with_ties(3, 4)]),
+})
