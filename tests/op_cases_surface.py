@@ -42,3 +42,9 @@ SURFACE_CASES.update({
                               [with_ties(3, 4)]),
     'cumprod with zeros': (lambda a: (a - 1).cumprod(1), [with_ties(3, 4)]),
 })
+
+SURFACE_CASES.update({
+    'rearrange': (lambda a: minigrad.flip(a, [0]).roll(1, 1).tril() + a.repeat(1, 1).triu(1)
+                  + minigrad.diag_embed(a.diagonal()).sum() + a.repeat_interleave(2, dim=1)[:, ::2]
+                  + minigrad.cat(a.chunk(2, 1), 1) + minigrad.rot90(a, 2), [normal(4, 4)]),
+})
