@@ -73,6 +73,9 @@ def as_dtype(dtype):
 
 
 
+finfo = numpy.finfo  # host-side facts about a floating dtype (eps, max, min)
+
+
 def is_floating(dtype):
     return dtype.kind == 'f'
 

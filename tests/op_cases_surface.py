@@ -48,3 +48,12 @@ SURFACE_CASES.update({
                   + minigrad.diag_embed(a.diagonal()).sum() + a.repeat_interleave(2, dim=1)[:, ::2]
                   + minigrad.cat(a.chunk(2, 1), 1) + minigrad.rot90(a, 2), [normal(4, 4)]),
 })
+
+SURFACE_CASES.update({
+    'rounding steps fmod remainder': (lambda a, b: minigrad.floor(a) + a.round(decimals=1) + a.sign()
+                                      + minigrad.fmod(a, b) + minigrad.remainder(a, b) + a % 0.75,
+                                      [normal(3, 4), positive(3, 4)]),
+    'clamp tensors lerp hypot logaddexp xlogy': (
+        lambda a, b: minigrad.clamp(a, -b, b) + minigrad.lerp(a, b, 0.25) + minigrad.hypot(a, b)
+        + minigrad.logaddexp(a, b) + minigrad.logaddexp2(a, b) + minigrad.xlogy(a, b), [normal(3, 4), positive(3, 4)]),
+})
