@@ -57,3 +57,4 @@ SURFACE_CASES.update({
         lambda a, b: minigrad.clamp(a, -b, b) + minigrad.lerp(a, b, 0.25) + minigrad.hypot(a, b)
         + minigrad.logaddexp(a, b) + minigrad.logaddexp2(a, b) + minigrad.xlogy(a, b), [normal(3, 4), positive(3, 4)]),
 })
+SURFACE_CASES['copysign'] = (lambda a, b: minigrad.copysign(a, b), [normal(3, 4), normal(3, 4)])

@@ -351,24 +351,27 @@ def heaviside(input, values, *, out=None):
     return write_out(ops.constant(result), out, 'heaviside')
 
 
+class Copysign(Function):
+    """``|a|`` with the sign of ``b``: the gradient reaches ``a`` (zero at 0) and is zero for ``b``."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = array_module(a)
+        out = xp.copysign(a, b)
+        ctx.factor = xp.where(a == 0, 0, xp.copysign(xp.ones((), a.dtype), a) * xp.copysign(
+            xp.ones((), a.dtype), b)).astype(a.dtype)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        needs = ctx.needs_input_grad
+        return (grad * ctx.factor if needs[0] else None), (grad * 0 if needs[1] else None)
+
+
 def copysign(input, other, *, out=None):
     """``|input|`` with the sign of ``other``; the gradient reaches ``input`` (none at 0 and for
     ``other``, as PyTorch)."""
-    Tensor = _fn.Tensor
-    input = ops._to_float(ops.as_tensor(input))
-    a = input._array
-    xp = input._xp()
-    b = other._array if isinstance(other, Tensor) else xp.asarray(other, dtype=a.dtype)
-    dtype = backend.result_dtype(a, b) if isinstance(other, Tensor) else a.dtype
-    if dtype.kind != 'f':
-        dtype = backend.get_default_dtype()
-    input = ops.cast(input, dtype)
-    a = input._array
-    factor = (xp.copysign(xp.ones((), dtype), a) * xp.copysign(xp.ones((), dtype), b.astype(dtype))).astype(dtype)
-    result = Where.apply(xp.broadcast_to(a == 0, backend.broadcast_shapes(a.shape, b.shape)),
-                         ops.constant(xp.copysign(a, b.astype(dtype)).astype(dtype)),
-                         ops.mul(input, ops.constant(factor)))
-    return write_out(result, out, 'copysign')
+    return write_out(Copysign.apply(*_float_pair(input, other, 'copysign')), out, 'copysign')
 
 
 class Hypot(Function):

@@ -82,6 +82,6 @@ ROWS = [
     OpSpec('logaddexp', lambda m, a, b: m.logaddexp(a, b), numpy.logaddexp, binary(), second_order=True),
     OpSpec('logaddexp2', lambda m, a, b: m.logaddexp2(a, b), numpy.logaddexp2, binary()),
     OpSpec('xlogy', lambda m, a, b: m.xlogy(a, b), _np_xlogy, positive_second()),
-    OpSpec('copysign', lambda m, a, b: m.copysign(a, b.detach()), numpy.copysign, binary('nonzero', 'nonzero')),
+    OpSpec('copysign', lambda m, a, b: m.copysign(a, b), numpy.copysign, binary('nonzero', 'nonzero')),
     OpSpec('nan_to_num', lambda m, x: m.nan_to_num(x), numpy.nan_to_num, unary()),
 ]
