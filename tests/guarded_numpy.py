@@ -211,7 +211,8 @@ CUPY_FUNCTIONS = frozenset("""
     sin sinh sort split sqrt square squeeze stack std subtract sum swapaxes take take_along_axis tanh
     tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like result_type
     linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
-    fmod remainder hypot logaddexp logaddexp2 copysign signbit searchsorted
+    fmod remainder hypot logaddexp logaddexp2 copysign signbit searchsorted bitwise_and bitwise_or bitwise_xor
+    invert
     """.split()) | {
     # backend.scatter_extreme / scatter_multiply call these on the guarded device; on CuPy they go
     # through cupyx.scatter_max/scatter_min and the host, as scatter_add's add.at goes through cupyx.

@@ -58,3 +58,9 @@ SURFACE_CASES.update({
         + minigrad.logaddexp(a, b) + minigrad.logaddexp2(a, b) + minigrad.xlogy(a, b), [normal(3, 4), positive(3, 4)]),
 })
 SURFACE_CASES['copysign'] = (lambda a, b: minigrad.copysign(a, b), [normal(3, 4), normal(3, 4)])
+
+SURFACE_CASES.update({
+    'einsum norm prod': (lambda a, b: minigrad.einsum('ij,jk->ik', a, b).sum(1) + minigrad.einsum('ii->i', a[:, :3])
+                         + a.norm(dim=1) + a.norm(p=1, dim=1) + a.norm(p=float('inf'), dim=1) + a.norm(p=3, dim=1)
+                         + a.norm(p=0, dim=1) + a.prod(1) + minigrad.einsum('ij->i', a), [normal(3, 4), normal(4, 2)]),
+})

@@ -96,7 +96,7 @@ class Amax(Function):
         xp = array_module(x)
         pick = x.max if ctx.largest else x.min
         kept = pick(axis=axis, keepdims=True)
-        hits = xp.asarray(x == kept, dtype=x.dtype)
+        hits = xp.asarray(x == kept, dtype=x.dtype if x.dtype.kind == 'f' else 'float64')  # ints: no grad
         hits /= hits.sum(axis=axis, keepdims=True)
         ctx.share, ctx.in_shape, ctx.axis, ctx.keepdims = hits, x.shape, axis, keepdims
         return kept if keepdims else kept.reshape(_reduced_shape(x.shape, axis))
