@@ -64,3 +64,26 @@ SURFACE_CASES.update({
                          + a.norm(dim=1) + a.norm(p=1, dim=1) + a.norm(p=float('inf'), dim=1) + a.norm(p=3, dim=1)
                          + a.norm(p=0, dim=1) + a.prod(1) + minigrad.einsum('ij->i', a), [normal(3, 4), normal(4, 2)]),
 })
+
+
+def _spd(rng):
+    a = rng.standard_normal((3, 3))
+    return a @ a.T + 3 * numpy.eye(3)
+
+
+def _sym(x):
+    return (x + x.mT) / 2
+
+
+SURFACE_CASES.update({
+    'linalg inv det solve slogdet': (lambda a, b: minigrad.linalg.inv(a).sum(0) + minigrad.linalg.det(a)
+                                     + minigrad.linalg.solve(a, b) + minigrad.linalg.slogdet(a).logabsdet,
+                                     [_spd, normal(3)]),
+    'linalg cholesky qr': (lambda a, r: minigrad.linalg.cholesky(_sym(a)).sum(0) + minigrad.linalg.qr(r).R.sum(0)
+                           + minigrad.linalg.qr(r).Q.sum(0), [_spd, normal(4, 3)]),
+    'linalg svd eigh pinv': (lambda a, r: minigrad.linalg.svdvals(r) + (minigrad.linalg.svd(r, full_matrices=False).U ** 2).sum(0)
+                             + minigrad.linalg.eigvalsh(_sym(a)) + (minigrad.linalg.eigh(_sym(a)).eigenvectors ** 2).sum(0)
+                             + minigrad.linalg.pinv(r).sum(1), [_spd, normal(4, 3)]),
+    'linalg det singular': (lambda a: minigrad.linalg.det(a * minigrad.tensor([1.0, 1.0, 0.0], device=a.device)),
+                            [normal(3, 3)]),
+})

@@ -1,0 +1,51 @@
+"""Op-table rows of minigrad.linalg: inv, det, slogdet, solve, cholesky, pinv, matrix norms (inputs kept
+well-conditioned, so that finite differences are accurate). The decompositions with sign-ambiguous
+factors (svd, eigh, qr) are checked in tests/test_surface_linalg.py through sign-free quantities."""
+import numpy
+from hypothesis import strategies as st
+
+from .. import strategies as mgst
+from ..op_table import Case, OpSpec
+
+
+@st.composite
+def square_case(draw, spd=False):
+    n = draw(st.integers(1, 4))
+    batch = draw(st.sampled_from([(), (2,)]))
+    a = draw(mgst.arrays(batch + (n, n)))
+    a = a + numpy.eye(n) * (n + 3.0)   # diagonally dominant: invertible, well conditioned
+    if spd:
+        a = a @ numpy.swapaxes(a, -1, -2)
+    return Case((a,))
+
+
+@st.composite
+def solve_case(draw):
+    case = draw(square_case())
+    a, = case.arrays
+    k = draw(st.integers(1, 3))
+    return Case((a, draw(mgst.arrays(a.shape[:-1] + (k,)))))
+
+
+@st.composite
+def matrix_case(draw):
+    shape = draw(mgst.shapes(min_dims=2, max_dims=3))
+    return Case((draw(mgst.arrays(shape, domain='nonzero')),), {'ord': draw(st.sampled_from(['fro', 1, numpy.inf]))})
+
+
+def _np_matrix_norm(x, ord):
+    return numpy.asarray(numpy.linalg.norm(x, ord=ord, axis=(-2, -1)))
+
+
+ROWS = [
+    OpSpec('linalg.inv', lambda m, a: m.linalg.inv(a), numpy.linalg.inv, square_case(), second_order=True),
+    OpSpec('linalg.det', lambda m, a: m.linalg.det(a), lambda a: numpy.asarray(numpy.linalg.det(a)),
+           square_case(), second_order=True),
+    OpSpec('linalg.slogdet', lambda m, a: m.linalg.slogdet(a).logabsdet,
+           lambda a: numpy.asarray(numpy.linalg.slogdet(a)[1]), square_case()),
+    OpSpec('linalg.solve', lambda m, a, b: m.linalg.solve(a, b), numpy.linalg.solve, solve_case(),
+           second_order=True),
+    OpSpec('linalg.cholesky', lambda m, a: m.linalg.cholesky((a + a.mT) / 2), numpy.linalg.cholesky,
+           square_case(spd=True)),
+    OpSpec('linalg.matrix_norm', lambda m, x, ord: m.linalg.matrix_norm(x, ord), _np_matrix_norm, matrix_case()),
+]
