@@ -74,6 +74,7 @@ def as_dtype(dtype):
 
 
 finfo = numpy.finfo  # host-side facts about a floating dtype (eps, max, min)
+iinfo = numpy.iinfo
 
 
 def is_floating(dtype):
@@ -505,14 +506,24 @@ def generator(dev=None):
     return _generators.get(dev)
 
 
-def random_uniform(shape, low, high, dtype, dev=None):
-    gen = generator(dev)
+def set_generator(dev, gen):
+    """Replace the global generator of a device (``minigrad.set_rng_state``)."""
+    _generators.by_device[as_device(dev)] = gen
+
+
+def current_seed():
+    """The seed given to the last ``manual_seed`` (None before any)."""
+    return _generators.seed
+
+
+def random_uniform(shape, low, high, dtype, dev=None, gen=None):
+    gen = gen or generator(dev)
     return (gen.random(shape, dtype=float64 if dtype != float32 else float32) * (high - low) + low
             ).astype(dtype, copy=False)
 
 
-def random_normal(shape, mean, std, dtype, dev=None):
-    gen = generator(dev)
+def random_normal(shape, mean, std, dtype, dev=None, gen=None):
+    gen = gen or generator(dev)
     out = gen.standard_normal(shape, dtype=float64 if dtype != float32 else float32)
     if std != 1:
         out *= std
@@ -521,13 +532,13 @@ def random_normal(shape, mean, std, dtype, dev=None):
     return out.astype(dtype, copy=False)
 
 
-def random_integers(low, high, shape, dev=None):
-    return generator(dev).integers(low, high, size=shape, dtype=int64)
+def random_integers(low, high, shape, dev=None, gen=None):
+    return (gen or generator(dev)).integers(low, high, size=shape, dtype=int64)
 
 
-def random_permutation(n, dev=None):
+def random_permutation(n, dev=None, gen=None):
     """A random order of ``range(n)`` (int64)."""
-    gen = generator(dev)
+    gen = gen or generator(dev)
     if type(gen) is numpy.random.Generator:
         return gen.permutation(n)
     # CuPy's Generator has no permutation: sorting n uniform draws gives every order the same chance

@@ -244,7 +244,8 @@ class _GuardedGenerator:
 
         def call(*args, **kwargs):
             self._calls[f'random.Generator.{name}'] += 1
-            return _guard(method(*args, **kwargs))
+            with _permitted():  # array parameters (poisson's rates) are device arrays, as CuPy takes them
+                return _guard(method(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()}))
         return call
 
 
