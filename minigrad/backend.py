@@ -35,6 +35,20 @@ int32 = numpy.dtype('int32')
 int64 = numpy.dtype('int64')
 uint8 = numpy.dtype('uint8')
 bool_ = numpy.dtype('bool')
+try:  # NumPy has no bfloat16: the ml_dtypes package provides it (optional; minigrad[bfloat16])
+    import ml_dtypes as _ml_dtypes
+    bfloat16 = numpy.dtype(_ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover - exercised where ml_dtypes is missing
+    _ml_dtypes = None
+
+    class _MissingBfloat16:
+        """Stands for bfloat16 where ml_dtypes is not installed: any use says how to get it."""
+        name = 'bfloat16'
+
+        def __repr__(self):
+            return 'minigrad.bfloat16 (unavailable: pip install ml_dtypes)'
+
+    bfloat16 = _MissingBfloat16()
 # PyTorch's aliases
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
@@ -64,6 +78,11 @@ def as_dtype(dtype):
         return get_default_dtype()
     if dtype is _pyint:
         return int64
+    if dtype is bfloat16 or (isinstance(dtype, str) and dtype.replace('minigrad.', '') == 'bfloat16'):
+        if _ml_dtypes is None:
+            raise TypeError("bfloat16 needs the ml_dtypes package (NumPy has no bfloat16): "
+                            "pip install ml_dtypes, or pip install 'minigrad[bfloat16]'")
+        return bfloat16
     try:
         return numpy.dtype(dtype)
     except TypeError:
@@ -73,15 +92,24 @@ def as_dtype(dtype):
 
 
 
-finfo = numpy.finfo  # host-side facts about a floating dtype (eps, max, min)
+def finfo(dtype):
+    """Host-side facts about a floating dtype (eps, max, min, tiny, bits), bfloat16 included."""
+    dtype = as_dtype(dtype)
+    if _ml_dtypes is not None and dtype == bfloat16:
+        return _ml_dtypes.finfo(dtype)
+    return numpy.finfo(dtype)
+
+
 iinfo = numpy.iinfo
 
 
 def is_floating(dtype):
-    return dtype.kind == 'f'
+    return dtype.kind == 'f' or (_ml_dtypes is not None and dtype == bfloat16)
 
 
-_KIND_RANK = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
+# bfloat16 is an ml_dtypes dtype of NumPy kind 'V': it ranks with the floating dtypes, so that bfloat16
+# with an integer stays bfloat16 and NumPy's promotion gives float32 for bfloat16 with float16.
+_KIND_RANK = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3, 'V': 2}
 
 
 def result_dtype(a, b):
@@ -550,9 +578,10 @@ def format_array(array):
     """The values of a host array as PyTorch prints them inside ``tensor(...)``."""
     if array.size == 0:
         return '[]'
-    kind = array.dtype.kind
+    if array.dtype.kind == 'V' and is_floating(array.dtype):
+        array = array.astype(float32)  # bfloat16 prints through float32 (exact: it widens)
     options = dict(separator=', ', prefix='tensor(', threshold=1000, edgeitems=3, max_line_width=100)
-    if kind == 'f':
+    if is_floating(array.dtype):
         finite = array[numpy.isfinite(array)]
         big = finite.size and (numpy.abs(finite).max() >= 1e8 or 0 < numpy.abs(finite[finite != 0]).min(
             initial=1) < 1e-4)

@@ -138,7 +138,7 @@ def mul(input, other):
 
 def _to_float(x):
     """Integer and bool tensors become the default float dtype (true division, exp, log, ...)."""
-    return x if x._array.dtype.kind == 'f' else cast(x, backend.get_default_dtype())
+    return x if backend.is_floating(x._array.dtype) else cast(x, backend.get_default_dtype())
 
 
 def div(input, other, *, rounding_mode=None):
@@ -403,7 +403,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     input = as_tensor(input)
     if dtype is not None:
         input = cast(input, dtype)
-    if input._array.dtype.kind != 'f':
+    if not backend.is_floating(input._array.dtype):
         raise RuntimeError(f"mean() of a {input.dtype} tensor: the mean needs a floating dtype; convert "
                            "first with .float() or pass dtype=minigrad.float32")
     return Mean.apply(input, _dims(dim, input.ndim, 'mean'), keepdim)

@@ -32,7 +32,7 @@ class Matmul(Function):
         except ValueError:
             raise shape_error('matmul', a.shape, b.shape, 'their batch dimensions do not broadcast') from None
         ctx.save_for_backward(a, b)
-        return out
+        return out if out.dtype == a.dtype else out.astype(a.dtype)  # NumPy gives bfloat16 @ as float32
 
     @staticmethod
     def backward(ctx, grad):
@@ -72,6 +72,8 @@ class Linear(Function):
                               f"the input has {x.shape[-1]} features but the weight expects "
                               f"{weight.shape[-1]} (weight shape is (out_features, in_features))")
         out = x @ weight.T
+        if out.dtype != x.dtype:  # bfloat16: NumPy multiplies in float32
+            out = out.astype(x.dtype)
         if bias is not None:
             out += bias
         ctx.save_for_backward(x, weight)

@@ -78,7 +78,11 @@ class Einsum(Function):
         ctx.terms, ctx.out_term = terms, out
         ctx.save_for_backward(*arrays)
         xp = array_module(arrays[0])
-        return xp.einsum(','.join(terms) + '->' + out, *arrays, optimize=len(arrays) > 2)
+        dtype = arrays[0].dtype
+        if dtype.kind == 'V':  # bfloat16: NumPy's einsum has no kernel for it; compute in float32
+            arrays = [a.astype(backend.float32) for a in arrays]
+        out = xp.einsum(','.join(terms) + '->' + out, *arrays, optimize=len(arrays) > 2)
+        return out if out.dtype == dtype else out.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -337,7 +341,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     x = ops.as_tensor(x)
     if dtype is not None:
         x = ops.cast(x, dtype)
-    if x._array.dtype.kind != 'f':
+    if not backend.is_floating(x._array.dtype):
         raise RuntimeError(f"linalg.vector_norm(): expected a floating input, got {x.dtype}; convert with "
                            ".float()")
     axis = ops._dims(dim, x.ndim, 'vector_norm') if dim is not None else None
