@@ -87,3 +87,16 @@ SURFACE_CASES.update({
     'linalg det singular': (lambda a: minigrad.linalg.det(a * minigrad.tensor([1.0, 1.0, 0.0], device=a.device)),
                             [normal(3, 3)]),
 })
+
+
+def _unit(*shape):
+    return lambda rng: rng.uniform(-0.8, 0.8, shape)
+
+
+SURFACE_CASES.update({
+    'transcendental': (lambda a, p: minigrad.log1p(a) + minigrad.expm1(a) + minigrad.log2(p) + minigrad.log10(p)
+                       + minigrad.exp2(a) + minigrad.tan(a) + minigrad.asin(a) + minigrad.acos(a) + minigrad.atan(a)
+                       + minigrad.sinh(a) + minigrad.cosh(a) + minigrad.asinh(a) + minigrad.acosh(p + 1)
+                       + minigrad.atanh(a) + minigrad.reciprocal(p) + minigrad.deg2rad(a) + minigrad.rad2deg(a)
+                       + minigrad.atan2(a, p), [_unit(3, 4), positive(3, 4)]),
+})

@@ -9,4 +9,5 @@ from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, St
 # Family modules holding their own public functions: each defines ``__all__`` (exported as
 # ``minigrad.<name>``) and ``METHODS`` (bound as Tensor methods); minigrad/__init__.py registers them
 # once Tensor exists (they build on the tensor layer, so they are not imported here).
-FAMILIES = ('indexing', 'sorting', 'cumulative', 'rearrange', 'rounding', 'products', 'decompositions', 'sampling', 'dtypes')
+FAMILIES = ('indexing', 'sorting', 'cumulative', 'rearrange', 'rounding', 'products', 'decompositions', 'sampling', 'dtypes', 'transcendental',
+            'out_variants')
