@@ -49,7 +49,7 @@ class Generator:
 
     def get_state(self):
         """The generator's state as a uint8 tensor (restore it with ``set_state``)."""
-        from .ops import constant
+        from .conversion import constant
         state = getattr(getattr(self._rng, 'bit_generator', None), 'state', None)
         if state is None:
             raise NotImplementedError(f"Generator.get_state: the generator on {self.device} does not expose "

@@ -5,7 +5,8 @@ derivatives work). ``cumprod``'s gradient handles zeros exactly (no division by 
 ``cummax``/``cummin`` give the gradient to the index each running extreme came from; with ties that is the
 last occurrence, as PyTorch.
 """
-from .. import backend, ops
+from .. import backend
+from . import surface_base as ops
 from ..autograd.function import Function
 from ..backend import array_module
 from ..outputs import named, write_out

@@ -16,8 +16,9 @@ second derivatives work for them; the decompositions give first derivatives.
 """
 import builtins
 
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend
+from . import surface_base as ops
+from ..tensor import Tensor
 from ..autograd.function import Function
 from ..backend import array_module
 from ..outputs import named, write_out

@@ -7,8 +7,9 @@ Promotion is PyTorch's (backend.result_dtype): the higher category wins, dimensi
 """
 import builtins
 
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend
+from . import surface_base as ops
+from ..tensor import Tensor
 
 __all__ = ['bfloat16', 'finfo', 'iinfo', 'is_floating_point', 'promote_types', 'result_type', 'can_cast']
 
@@ -38,7 +39,6 @@ def promote_types(type1, type2):
 
 def result_type(tensor1, tensor2):
     """The dtype of a binary op on these operands (tensors or Python numbers), as PyTorch computes it."""
-    Tensor = _fn.Tensor
 
     def operand(x):
         return x._array if isinstance(x, Tensor) else x

@@ -7,8 +7,9 @@ broadcast ranges over the other dimensions, so its gradient scatter-adds (repeat
 second derivatives come for free. Integer indices are checked against the sizes (PyTorch raises for
 out-of-range and, in gather/scatter, for negative indices; NumPy would wrap them silently).
 """
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend
+from . import surface_base as ops
+from ..tensor import Tensor
 from ..autograd.function import Function
 from ..backend import array_module
 from ..outputs import write_out
@@ -23,7 +24,6 @@ __all__ = ['gather', 'scatter', 'scatter_add', 'scatter_reduce', 'index_select',
 # ------------------------------------------------------------------------------------------- helpers
 def _index_array(index, input, op, *, allow_negative=False, size=None):
     """An integer index (Tensor, array or list) as an int64 array on ``input``'s device, checked."""
-    Tensor = _fn.Tensor
     arr = index._array if isinstance(index, Tensor) else index
     if not hasattr(arr, 'dtype'):
         arr = backend.asarray(arr, dev=input.device)
@@ -94,7 +94,6 @@ def _same_dtype(op, input, src):
 def _value_array(value, input, op):
     """A fill value as something Where/SetItem accept: a 0-d tensor stays a tensor (it gets a gradient);
     a number becomes a 0-d array of the input's dtype (PyTorch keeps the input's dtype)."""
-    Tensor = _fn.Tensor
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"{op}() only supports a 0-dimensional value tensor, but got a tensor with "
@@ -160,7 +159,6 @@ def index_select(input, dim, index, *, out=None):
 
 # ------------------------------------------------------------------------------------------ scatter
 def _scatter_value(op, input, d, idx, src, value):
-    Tensor = _fn.Tensor
     if src is None and value is None:
         raise TypeError(f"{op}() needs src (a tensor) or value (a number)")
     if src is not None and not isinstance(src, Tensor):
@@ -197,7 +195,6 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
 
 
 def _scatter_sum(input, idx, parts, v):
-    Tensor = _fn.Tensor
     if not isinstance(v, Tensor):
         v = ops.constant(array_module(idx).broadcast_to(v, idx.shape).copy())
     return Add.apply(input, IndexAdd.apply(v, input._array.shape, parts))
@@ -369,7 +366,6 @@ def index_fill(input, dim, index, value):
 
 # -------------------------------------------------------------------------------------- masked ops
 def _mask_array(mask, input, op, *, broadcast_input=False):
-    Tensor = _fn.Tensor
     arr = mask._array if isinstance(mask, Tensor) else mask
     if not hasattr(arr, 'dtype'):
         arr = backend.asarray(arr, dev=input.device)
@@ -500,7 +496,6 @@ class _Result(Function):
 
 
 def _assign(self, result):
-    Tensor = _fn.Tensor
     if self._recording(result):
         return self._inplace(_Result, result)
     self._write(result._array if isinstance(result, Tensor) else result)

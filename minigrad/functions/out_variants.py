@@ -3,9 +3,9 @@ it. Each is the op itself with :func:`minigrad.outputs.write_out` applied to its
 methods and operators keep calling the op directly (no wrapper on their path). The ops of the other
 families take ``out=`` in their own signatures."""
 import functools
-import sys
 
 from ..outputs import write_out
+from . import activation, comparison, elementwise, linalg, reduction, shape
 
 _NAMES = ('add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'matmul', 'neg',
           'negative', 'pow', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'abs', 'absolute',
@@ -21,7 +21,8 @@ def _with_out(fn, name):
     return op
 
 
-_package = sys.modules[__name__.split('.')[0]]
-__all__ = [name for name in _NAMES if hasattr(_package, name)]
-globals().update({name: _with_out(getattr(_package, name), name) for name in __all__})
+_CORE = (elementwise, activation, comparison, reduction, shape, linalg)
+_FOUND = {name: getattr(family, name) for family in _CORE for name in family.__all__ if name in _NAMES}
+__all__ = sorted(_FOUND)
+globals().update({name: _with_out(fn, name) for name, fn in _FOUND.items()})
 METHODS = {}

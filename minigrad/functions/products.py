@@ -11,8 +11,9 @@ the inf-norms share it equally among tied extreme elements. ``prod``'s gradient 
 """
 import builtins
 
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend
+from . import surface_base as ops
+from ..tensor import Tensor
 from ..autograd.function import Function
 from ..backend import array_module
 from ..outputs import named, write_out
@@ -211,7 +212,6 @@ ger = outer
 
 def tensordot(a, b, dims=2, out=None):
     """Contract the last ``dims`` dimensions of ``a`` with the first of ``b`` (or the listed pairs)."""
-    Tensor = _fn.Tensor
     a, b = ops.as_tensor(a), ops.as_tensor(b)
     if isinstance(dims, Tensor):
         dims = dims.tolist()
@@ -472,7 +472,6 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 # -------------------------------------------------------------------------------- logical, bitwise
 def _arrays(a, b, op):
-    Tensor = _fn.Tensor
     if not isinstance(a, Tensor):
         a = ops.as_tensor(a, device=b.device if isinstance(b, Tensor) else None)
     x = a._array
@@ -596,7 +595,6 @@ def _new(factory):
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     from .. import factories
-    Tensor = _fn.Tensor
     if isinstance(data, Tensor):
         data = data.detach()._array
     return factories.tensor(backend.to_host(data) if hasattr(data, 'dtype') else data,

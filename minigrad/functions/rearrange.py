@@ -9,8 +9,9 @@ returns a view: writing into it does not change the input here; docs/semantics.m
 """
 import builtins
 
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend
+from . import surface_base as ops
+from ..tensor import Tensor
 from ..backend import array_module
 from ..outputs import write_out
 from .elementwise import Clone, Where
@@ -127,7 +128,6 @@ def tile(input, dims):
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each element (each slice along ``dim``) repeated ``repeats`` times in a row; ``dim=None``
     flattens first. ``repeat_interleave(counts)`` gives ``0`` counts[0] times, ``1`` counts[1] times, ..."""
-    Tensor = _fn.Tensor
     input = ops.as_tensor(input)
     xp = input._xp()
     if repeats is None:
@@ -197,7 +197,6 @@ def chunk(input, chunks, dim=0):
 def tensor_split(input, indices_or_sections, dim=0):
     """``sections`` pieces whose sizes differ by at most one (the first ones larger), or pieces cut at
     the given ``indices`` (NumPy's array_split)."""
-    Tensor = _fn.Tensor
     input = ops.as_tensor(input)
     d = ops._dim(dim, input.ndim, 'tensor_split')
     n = input._array.shape[d]
@@ -263,7 +262,6 @@ swapdims = ops.transpose
 
 def narrow(input, dim, start, length):
     """The ``length`` elements from ``start`` along ``dim`` (a view)."""
-    Tensor = _fn.Tensor
     input = ops.as_tensor(input)
     d = ops._dim(dim, input.ndim, 'narrow')
     n = input._array.shape[d]

@@ -9,8 +9,9 @@ dividend and ``-q * grad`` to the divisor, with ``q`` the rounded quotient.
 """
 import builtins
 
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend
+from . import surface_base as ops
+from ..tensor import Tensor
 from ..autograd.function import Function
 from ..backend import array_module
 from ..outputs import write_out
@@ -105,7 +106,6 @@ class Modulo(Function):
 
 
 def _modulo(input, other, python, op, out):
-    Tensor = _fn.Tensor
     if not isinstance(input, Tensor):
         input = ops.as_tensor(input, device=other.device if isinstance(other, Tensor) else None)
     a, b = ops.promote(input, other, op)
@@ -136,7 +136,6 @@ def clamp(input, min=None, max=None, *, out=None):
     """Elements limited to ``[min, max]``. Tensor bounds broadcast and receive the gradient where they
     bind (``input < min``: to ``min``; ``input > max``: to ``max``; otherwise to ``input``); when
     ``min > max`` every element becomes ``max``, as PyTorch."""
-    Tensor = _fn.Tensor
     if not isinstance(min, Tensor) and not isinstance(max, Tensor):
         return write_out(ops.clamp(input, min, max), out, 'clamp')
     if min is None and max is None:
@@ -175,7 +174,6 @@ def clamp_max(input, max, *, out=None):
 
 
 def _clamp_(self, min=None, max=None):
-    Tensor = _fn.Tensor
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         from .indexing import _assign
         return _assign(self, clamp(self, min, max))
@@ -207,7 +205,6 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """``input + value * tensor1 / tensor2``."""
-    Tensor = _fn.Tensor
     t1 = ops.as_tensor(tensor1)
     if t1._array.dtype.kind in 'biu' and (not isinstance(tensor2, Tensor) or tensor2._array.dtype.kind in 'biu'):
         raise RuntimeError("addcdiv(): integer division with addcdiv is no longer supported; cast to a "
@@ -389,7 +386,6 @@ class Hypot(Function):
 
 
 def _float_pair(input, other, op):
-    Tensor = _fn.Tensor
     if not isinstance(input, Tensor):
         input = ops.as_tensor(input, device=other.device if isinstance(other, Tensor) else None)
     a, b = ops.promote(input, other, op)
@@ -466,7 +462,6 @@ def xlogy(input, other, *, out=None):
 
 def float_power(input, exponent, *, out=None):
     """``input ** exponent`` computed in float64 (PyTorch's float_power)."""
-    Tensor = _fn.Tensor
     input = ops.cast(ops.as_tensor(input), backend.float64)
     if isinstance(exponent, Tensor):
         exponent = ops.cast(exponent, backend.float64)

@@ -9,8 +9,9 @@ differentiated (PyTorch gives them no gradient either).
 import builtins
 import math
 
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend
+from . import surface_base as ops
+from ..tensor import Tensor
 from ..generator import (Generator, default_generator, get_rng_state, initial_seed, rng_of, seed,
                          set_rng_state)
 
@@ -148,7 +149,6 @@ def exponential_(self, lambd=1.0, *, generator=None):
 
 def bernoulli_(self, p=0.5, *, generator=None):
     _check_leaf(self, 'bernoulli_')
-    Tensor = _fn.Tensor
     probs = p._array if isinstance(p, Tensor) else p
     gen = _gen(generator, self, 'bernoulli_')
     return _fill(self, gen.random(self._array.shape) < probs)

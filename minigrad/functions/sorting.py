@@ -8,8 +8,10 @@ where each value came from.
 """
 import builtins
 
-from .. import backend, ops
+from .. import backend
+from . import surface_base as ops
 from ..autograd.function import Function
+from ..tensor import Tensor
 from ..backend import array_module
 from ..outputs import named, write_out
 from .shape import GetItem, Reshape
@@ -267,7 +269,6 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     """For each value of ``input``, the index where it would be inserted into ``sorted_sequence`` (its
     last dimension, batched over the leading ones) to keep it sorted; ``right``/``side='right'`` puts
     it after equal elements."""
-    Tensor = ops._fn.Tensor
     seq = ops.as_tensor(sorted_sequence)
     scalar = not isinstance(input, Tensor) and not hasattr(input, 'shape')
     values = ops.as_tensor(input, device=seq.device) if not scalar else None

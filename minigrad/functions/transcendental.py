@@ -7,7 +7,7 @@ that second derivatives work. Integer inputs become the default float dtype, as 
 """
 import math
 
-from .. import ops
+from . import surface_base as ops
 from ..autograd.function import Function
 from ..backend import array_module
 from ..outputs import write_out

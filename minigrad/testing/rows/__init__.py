@@ -1,4 +1,12 @@
-"""Rows of the op table kept by family: each module defines ``ROWS``, a list of OpSpec records, which
-:mod:`minigrad.testing.op_table` adds to ``OPS``. ``MODULES`` names them in order."""
-MODULES = ('indexing', 'sorting', 'cumulative', 'rearrange', 'rounding', 'products', 'decompositions',
-           'transcendental')
+"""The rows of the op table, one module per family of ops (``ROWS = [OpSpec(...), ...]`` in each).
+
+A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad.testing.op_table`
+gathers every row into ``OPS``.
+"""
+from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+
+from . import (cumulative, decompositions, indexing, products, rearrange, rounding, sorting,  # noqa: E402
+               transcendental)
+
+MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss,
+           indexing, sorting, cumulative, rearrange, rounding, products, decompositions, transcendental)

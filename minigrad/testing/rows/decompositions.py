@@ -5,7 +5,7 @@ import numpy
 from hypothesis import strategies as st
 
 from .. import strategies as mgst
-from ..op_table import Case, OpSpec
+from ..cases import Case, OpSpec
 
 
 @st.composite
@@ -33,6 +33,20 @@ def matrix_case(draw):
     return Case((draw(mgst.arrays(shape, domain='nonzero')),), {'ord': draw(st.sampled_from(['fro', 1, numpy.inf]))})
 
 
+@st.composite
+def tall_case(draw):
+    m = draw(st.integers(1, 4))
+    n = draw(st.integers(1, m))
+    a = draw(mgst.arrays((m, n)))
+    a[:n, :n] += numpy.eye(n) * (n + 2.0)   # full column rank, distinct singular values likely
+    return Case((a,))
+
+
+def _np_sv_invariants(a):
+    u, s, vh = numpy.linalg.svd(a, full_matrices=False)
+    return numpy.concatenate([s, (u * u).sum(0) * s, (vh * vh).sum(1)])
+
+
 def _np_matrix_norm(x, ord):
     return numpy.asarray(numpy.linalg.norm(x, ord=ord, axis=(-2, -1)))
 
@@ -47,5 +61,20 @@ ROWS = [
            second_order=True),
     OpSpec('linalg.cholesky', lambda m, a: m.linalg.cholesky((a + a.mT) / 2), numpy.linalg.cholesky,
            square_case(spd=True)),
+    OpSpec('linalg.qr', lambda m, a: m.linalg.qr(a).R ** 2 + m.linalg.qr(a).Q[:a.shape[1]] ** 2,
+           lambda a: numpy.linalg.qr(a)[1] ** 2 + numpy.linalg.qr(a)[0][:a.shape[1]] ** 2, tall_case()),
+    OpSpec('linalg.svdvals', lambda m, a: m.linalg.svdvals(a), lambda a: numpy.linalg.svd(a, compute_uv=False),
+           tall_case()),
+    OpSpec('linalg.svd', lambda m, a: m.cat([m.linalg.svd(a, full_matrices=False).S,
+                                            (m.linalg.svd(a, full_matrices=False).U ** 2).sum(0)
+                                            * m.linalg.svd(a, full_matrices=False).S,
+                                            (m.linalg.svd(a, full_matrices=False).Vh ** 2).sum(1)]),
+           _np_sv_invariants, tall_case()),
+    OpSpec('linalg.eigh', lambda m, a: m.linalg.eigh((a + a.mT) / 2).eigenvalues,
+           lambda a: numpy.linalg.eigvalsh((a + numpy.swapaxes(a, -1, -2)) / 2), square_case()),
+    OpSpec('linalg.eigh.vectors', lambda m, a: m.linalg.eigh((a + a.mT) / 2).eigenvectors ** 2,
+           lambda a: numpy.linalg.eigh((a + numpy.swapaxes(a, -1, -2)) / 2)[1] ** 2, square_case(),
+           differentiable=False),
+    OpSpec('linalg.pinv', lambda m, a: m.linalg.pinv(a), numpy.linalg.pinv, tall_case()),
     OpSpec('linalg.matrix_norm', lambda m, x, ord: m.linalg.matrix_norm(x, ord), _np_matrix_norm, matrix_case()),
 ]

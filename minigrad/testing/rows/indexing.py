@@ -5,7 +5,7 @@ import numpy
 from hypothesis import strategies as st
 
 from .. import strategies as mgst
-from ..op_table import Case, OpSpec, unary
+from ..cases import Case, OpSpec, unary
 
 
 @st.composite
@@ -190,6 +190,8 @@ ROWS = [
            take_case()),
     OpSpec('masked_fill', lambda m, x, mask: x.masked_fill(_t(m, mask), 0.25),
            lambda x, mask: numpy.where(mask, 0.25, x), mask_case(), second_order=True),
+    OpSpec('masked_fill_', lambda m, x, mask: (x * 1).masked_fill_(_t(m, mask), 0.25),
+           lambda x, mask: numpy.where(mask, 0.25, x), mask_case()),
     OpSpec('masked_select', lambda m, x, mask: m.masked_select(x, _t(m, mask)),
            lambda x, mask: numpy.broadcast_to(x, numpy.broadcast_shapes(x.shape, mask.shape))[
                numpy.broadcast_to(mask, numpy.broadcast_shapes(x.shape, mask.shape))], mask_case()),

@@ -3,7 +3,7 @@ import numpy
 from hypothesis import strategies as st
 
 from .. import strategies as mgst
-from ..op_table import Case, OpSpec
+from ..cases import Case, OpSpec
 
 _EQUATIONS = [('ij,jk->ik', [(3, 4), (4, 2)]), ('bij,bjk->bik', [(2, 3, 4), (2, 4, 2)]),
               ('ij->j', [(3, 4)]), ('ii->i', [(3, 3)]), ('i,j->ij', [(3,), (4,)]),

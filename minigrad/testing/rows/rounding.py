@@ -4,7 +4,7 @@ import numpy
 from hypothesis import strategies as st
 
 from .. import strategies as mgst
-from ..op_table import Case, OpSpec, binary, unary
+from ..cases import Case, OpSpec, binary, unary
 
 
 @st.composite
