@@ -214,7 +214,7 @@ CUPY_FUNCTIONS = frozenset("""
     tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like result_type
     linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
     fmod remainder hypot logaddexp logaddexp2 copysign signbit searchsorted bitwise_and bitwise_or bitwise_xor
-    invert reciprocal arcsin arccos arctan arcsinh arccosh arctanh arctan2 exp2 deg2rad rad2deg tan
+    invert reciprocal meshgrid histogram bincount isin arcsin arccos arctan arcsinh arccosh arctanh arctan2 exp2 deg2rad rad2deg tan
     linalg.svd linalg.eigh linalg.qr linalg.cholesky linalg.det linalg.slogdet
     """.split()) | {
     # backend.scatter_extreme / scatter_multiply call these on the guarded device; on CuPy they go

@@ -15,11 +15,11 @@ from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
 
 from . import (cumulative, decompositions, dtypes, indexing, out_variants, products, rearrange,  # noqa: E402
-               rounding, sampling, sorting, transcendental)
+               rounding, sampling, sorting, statistics, transcendental)
 
 FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss,
             indexing, sorting, cumulative, rearrange, rounding, products, decompositions, sampling, dtypes,
-            transcendental, out_variants)
+            transcendental, statistics, out_variants)
 
 
 def bind_methods(tensor_class):

@@ -6,7 +6,8 @@ gathers every row into ``OPS``.
 from . import activation, comparison, elementwise, linalg, loss, reduction, shape
 
 from . import (cumulative, decompositions, indexing, products, rearrange, rounding, sorting,  # noqa: E402
-               transcendental)
+               statistics, transcendental)
 
 MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss,
-           indexing, sorting, cumulative, rearrange, rounding, products, decompositions, transcendental)
+           indexing, sorting, cumulative, rearrange, rounding, products, decompositions, transcendental,
+           statistics)
