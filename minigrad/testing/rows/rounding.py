@@ -24,16 +24,17 @@ def modulo_case(draw):
     k = draw(mgst.arrays(shape, dtype=numpy.int64))
     f = draw(mgst.arrays(shape, domain='positive')) / 3.0 * 0.6 / 1.0 + 0.2
     f = numpy.clip(f, 0.2, 0.8)
-    a = numpy.broadcast_to(b, shape) * (k + f)
-    a = a.reshape(shape) if sa == shape else a
-    return Case((a, b))
+    a = numpy.asarray(numpy.broadcast_to(b, shape) * (k + f))
+    if a.shape != sa:  # a takes the broadcast shape; keep b's own
+        a = numpy.asarray(a)
+    return Case((a, numpy.asarray(b)))
 
 
 @st.composite
 def clamp_tensor_case(draw):
     shape = draw(mgst.shapes())
     x, lo, hi = draw(mgst.distinct_arrays(shape, shape, shape))
-    lo, hi = numpy.minimum(lo, hi), numpy.maximum(lo, hi)
+    lo, hi = numpy.asarray(numpy.minimum(lo, hi)), numpy.asarray(numpy.maximum(lo, hi))
     return Case((x, lo, hi))
 
 
