@@ -72,8 +72,12 @@ def set_default_dtype(dtype):
 
 def as_dtype(dtype):
     """Normalise anything NumPy understands as a dtype (``minigrad.float32``, ``'float64'``, ``float``)."""
+    if isinstance(dtype, numpy.dtype):
+        return dtype
     if dtype is None:
         return None
+    if getattr(type(dtype), 'wraps_numpy_dtype', False):
+        return dtype.dtype  # a public minigrad dtype (minigrad/dtypes.py): its NumPy dtype
     if dtype is _pyfloat:
         return get_default_dtype()
     if dtype is _pyint:
@@ -92,15 +96,6 @@ def as_dtype(dtype):
 
 
 
-def finfo(dtype):
-    """Host-side facts about a floating dtype (eps, max, min, tiny, bits), bfloat16 included."""
-    dtype = as_dtype(dtype)
-    if _ml_dtypes is not None and dtype == bfloat16:
-        return _ml_dtypes.finfo(dtype)
-    return numpy.finfo(dtype)
-
-
-iinfo = numpy.iinfo
 
 
 def is_floating(dtype):
@@ -159,7 +154,8 @@ class device:
     """A device: ``'cpu'`` or ``'cuda'`` / ``'cuda:N'``. Compares equal to its string form."""
     __slots__ = ('type', 'index')
 
-    def __init__(self, spec='cpu', index=None):
+    def __init__(self, type='cpu', index=None):  # noqa: A002  (PyTorch's argument name)
+        spec = type
         if isinstance(spec, device):
             self.type, self.index = spec.type, spec.index
             return
@@ -248,6 +244,59 @@ def cuda_is_available():
     return cuda_unavailable_reason() is None
 
 
+def float_info(dtype):
+    """NumPy's ``finfo`` of a floating dtype (bits, eps, max, min, smallest_normal, resolution); ml_dtypes'
+    for bfloat16."""
+    dtype = as_dtype(dtype)
+    if _ml_dtypes is not None and dtype == bfloat16:
+        return _ml_dtypes.finfo(dtype)
+    return numpy.finfo(dtype)
+
+
+finfo = float_info  # the host-side facts the kernels use (minigrad.finfo is the public class)
+iinfo = numpy.iinfo
+
+
+def int_info(dtype):
+    return numpy.iinfo(dtype)
+
+
+def cuda_memory(what, dev=None):
+    """Bytes of CuPy's memory pool on ``dev``: ``'allocated'`` (in use by arrays) or ``'reserved'``
+    (held by the pool); 0 without CUDA. ``what='free'`` releases the pool's unused blocks."""
+    if cuda_unavailable_reason() is not None:
+        return 0
+    with _cupy.cuda.Device(dev.index if dev is not None else cuda_current_device()):
+        pool = _cupy.get_default_memory_pool()
+        if what == 'free':
+            pool.free_all_blocks()
+            return 0
+        return _pyint(pool.used_bytes() if what == 'allocated' else pool.total_bytes())
+
+
+def cuda_is_built():
+    """True when CuPy imports (whether or not a GPU is present)."""
+    return _cupy is not None
+
+
+def cpu_capability():
+    """PyTorch's name for the widest SIMD set NumPy dispatches to here: 'AVX512', 'AVX2' or 'DEFAULT'."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # NumPy < 2
+        try:
+            from numpy.core._multiarray_umath import __cpu_features__ as features
+        except ImportError:
+            return 'DEFAULT'
+    if features.get('AVX512F') and features.get('AVX512BW'):
+        return 'AVX512'
+    if features.get('AVX2'):
+        return 'AVX2'
+    if features.get('SVE'):
+        return 'SVE256'
+    return 'DEFAULT'
+
+
 def cuda_device_count():
     return 0 if cuda_unavailable_reason() else _cupy.cuda.runtime.getDeviceCount()
 
@@ -271,6 +320,12 @@ def cuda_device_name(index):
 def cuda_current_device():
     _require_cuda(device('cuda'))
     return _cupy.cuda.runtime.getDevice()
+
+
+def cuda_set_device(index):
+    """Make CUDA device ``index`` the current one (where new CUDA arrays go)."""
+    _require_cuda(device('cuda', index))
+    _cupy.cuda.runtime.setDevice(index)
 
 
 def cuda_synchronize(dev):
@@ -435,6 +490,43 @@ def scatter_multiply(target, index, values):
     else:
         xp.multiply.at(target, index, values)
     return target
+
+def erf(x):
+    """The error function, elementwise (NumPy has none): SciPy's on NumPy arrays when SciPy is
+    installed, CuPy's on the GPU, else :func:`_erf_series` with the array's own module."""
+    xp = array_module(x)
+    if xp is _cupy:
+        import cupyx.scipy.special
+        return cupyx.scipy.special.erf(x)
+    if xp is numpy:
+        try:
+            from scipy import special
+        except ImportError:
+            pass
+        else:
+            return numpy.asarray(special.erf(x), dtype=x.dtype)
+    return _erf_series(xp, x).astype(x.dtype, copy=False)
+
+
+def _erf_series(xp, x):
+    """erf from array operations only (absolute error below 1e-14): the Taylor series below 2.5, a
+    continued fraction for erfc above."""
+    import math
+    a = xp.abs(x)
+    s = xp.minimum(a, 2.5)
+    s2 = s * s
+    term = s * 1.0
+    total = term
+    for n in range(1, 64):
+        term = term * (-s2) / n
+        total = total + term / (2 * n + 1)
+    series = total * (2 / math.sqrt(math.pi))
+    t = xp.maximum(a, 2.5)
+    f = t
+    for k in range(60, 0, -1):
+        f = t + (k / 2) / f
+    tail = 1 - xp.exp(-t * t) / (math.sqrt(math.pi) * f)
+    return xp.sign(x) * xp.where(a < 2.5, series, tail)
 
 
 def solve(a, b):

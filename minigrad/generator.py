@@ -137,10 +137,3 @@ def seed():
 def initial_seed():
     return default_generator.initial_seed()
 
-
-def get_rng_state():
-    return default_generator.get_state()
-
-
-def set_rng_state(new_state):
-    default_generator.set_state(new_state)

@@ -1,6 +1,6 @@
-"""Dtype facts and rules as PyTorch exposes them: ``bfloat16`` (through the optional ml_dtypes package;
-NumPy has no bfloat16 of its own), ``finfo``/``iinfo``, ``is_floating_point``, ``promote_types``,
-``result_type``, ``can_cast`` and the ``Tensor.bfloat16()`` cast.
+"""Dtype rules as PyTorch exposes them: ``bfloat16`` (through the optional ml_dtypes package; NumPy has no
+bfloat16 of its own), ``is_floating_point``, ``promote_types``, ``result_type``, ``can_cast`` and the
+``Tensor.bfloat16()`` cast (``finfo``/``iinfo`` and the dtype objects are minigrad/dtypes.py's).
 
 Promotion is PyTorch's (backend.result_dtype): the higher category wins, dimensioned operands beat
 0-d ones within a category, and float16 with bfloat16 gives float32.
@@ -8,23 +8,13 @@ Promotion is PyTorch's (backend.result_dtype): the higher category wins, dimensi
 import builtins
 
 from .. import backend
+from ..dtypes import public
 from . import surface_base as ops
 from ..tensor import Tensor
 
-__all__ = ['bfloat16', 'finfo', 'iinfo', 'is_floating_point', 'promote_types', 'result_type', 'can_cast']
+__all__ = ['bfloat16', 'is_floating_point', 'promote_types', 'result_type', 'can_cast']
 
-bfloat16 = backend.bfloat16
-
-
-def finfo(type=None):
-    """Machine limits of a floating dtype (``eps``, ``max``, ``min``, ``tiny``, ``bits``, ``resolution``);
-    the default dtype when None."""
-    return backend.finfo(backend.get_default_dtype() if type is None else type)
-
-
-def iinfo(type):
-    """Machine limits of an integer dtype (``max``, ``min``, ``bits``)."""
-    return backend.iinfo(backend.as_dtype(type))
+bfloat16 = public(backend.bfloat16) if backend._ml_dtypes is not None else backend.bfloat16
 
 
 def is_floating_point(input):
@@ -34,7 +24,7 @@ def is_floating_point(input):
 def promote_types(type1, type2):
     """The dtype PyTorch gives a binary op on tensors of ``type1`` and ``type2``."""
     a, b = backend.as_dtype(type1), backend.as_dtype(type2)
-    return backend.result_dtype(backend.as_array([0]).astype(a), backend.as_array([0]).astype(b))
+    return public(backend.result_dtype(backend.as_array([0]).astype(a), backend.as_array([0]).astype(b)))
 
 
 def result_type(tensor1, tensor2):
@@ -45,8 +35,8 @@ def result_type(tensor1, tensor2):
     a, b = operand(tensor1), operand(tensor2)
     if not hasattr(a, 'dtype') and not hasattr(b, 'dtype'):
         return ops.as_tensor(tensor1).dtype if not isinstance(tensor2, builtins.float) or isinstance(
-            tensor1, builtins.float) else backend.get_default_dtype()
-    return backend.result_dtype(a, b)
+            tensor1, builtins.float) else public(backend.get_default_dtype())
+    return public(backend.result_dtype(a, b))
 
 
 def can_cast(from_, to):

@@ -12,11 +12,10 @@ import math
 from .. import backend
 from . import surface_base as ops
 from ..tensor import Tensor
-from ..generator import (Generator, default_generator, get_rng_state, initial_seed, rng_of, seed,
-                         set_rng_state)
+from ..generator import Generator, default_generator, initial_seed, rng_of, seed
 
 __all__ = ['bernoulli', 'multinomial', 'poisson', 'randint_like', 'Generator', 'default_generator', 'seed',
-           'initial_seed', 'get_rng_state', 'set_rng_state']
+           'initial_seed']  # get_rng_state / set_rng_state are minigrad/runtime.py's (the same state)
 
 _pyint, _pyfloat = builtins.int, builtins.float
 
