@@ -36,6 +36,7 @@ from .runtime import (are_deterministic_algorithms_enabled, get_default_device, 
 from . import accelerator, backends  # noqa: E402
 
 
+
 bool = bool_
 inf = 1e999  # the float; `float` here is minigrad.float (float32), as in PyTorch
 nan = inf - inf
