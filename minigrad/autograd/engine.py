@@ -22,6 +22,10 @@ def _node_tensor(array, node):
     t = wrap(array)
     t._ctx = node
     t._requires_grad = True
+    tangent = node.__dict__.get('_out_tangent')
+    if tangent is not None and _function.forward_mode.active:
+        from .forward_ad import set_tangent
+        set_tangent(t, tangent)
     return t
 
 

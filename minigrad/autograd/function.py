@@ -64,6 +64,15 @@ class _Epoch:
 epoch = _Epoch()
 
 
+class _ForwardMode:
+    """Whether a forward-AD dual level is active (set by :mod:`.forward_ad`): one attribute test per op
+    when it is not."""
+    active = False
+
+
+forward_mode = _ForwardMode()
+
+
 class Function:
     """Base class of every differentiable operation; an instance is a node of the graph (``grad_fn``)."""
 
@@ -92,6 +101,12 @@ class Function:
     @staticmethod
     def backward(ctx, grad):
         raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    @staticmethod
+    def jvp(ctx, *tangents):
+        """Forward mode: the output's tangent from one tangent per argument of forward (None where an
+        argument has none). ``ctx`` holds what forward stored, and ``ctx.output`` the output array."""
+        raise NotImplementedError("no jvp rule (forward-mode derivative) for this op")
 
     def save_for_backward(self, *arrays):
         """Keep arrays (inputs or the output of forward) for backward."""
@@ -183,6 +198,8 @@ class Function:
         else:
             result._ctx = None
             result._requires_grad = False
+        if forward_mode.active:
+            _propagate_tangent(cls, ctx, args, result)
         return result
 
     @classmethod
@@ -193,6 +210,39 @@ class Function:
             if isinstance(a, Tensor):
                 return cls.apply(*args)
         return cls.forward(cls(), *args)
+
+
+def _propagate_tangent(cls, ctx, args, result):
+    """Forward mode: give ``result`` the tangent that ``cls.jvp`` computes from the inputs' tangents.
+    The chores every rule shares live here: a tangent is broadcast to the output's shape and cast to
+    its dtype."""
+    from .forward_ad import get_tangent, set_tangent
+    tangents = [get_tangent(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    ctx.output = result._array
+    try:
+        tangent = cls.jvp(ctx, *tangents)
+    except NotImplementedError:
+        if cls.jvp is Function.jvp:
+            raise NotImplementedError(f"forward-mode AD: {cls.__name__} has no jvp rule, so its output "
+                                      "cannot carry a tangent; compute this derivative in reverse mode "
+                                      "(backward, autograd.grad) instead") from None
+        raise
+    finally:
+        del ctx.output
+    if tangent is None:
+        return
+    if not isinstance(tangent, Tensor):
+        tangent = wrap(tangent)
+    out = result._array
+    if tangent._array.dtype != out.dtype:
+        tangent = tangent.to(out.dtype)
+    if tangent._array.shape != out.shape:
+        tangent = tangent.expand(out.shape)
+    set_tangent(result, tangent)
+    if ctx._out_index is not None:
+        ctx._out_tangent = tangent   # a saved output handed to a create_graph backward keeps it
 
 
 def _shape_error(cls, arrays, exc):
