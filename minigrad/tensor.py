@@ -326,13 +326,17 @@ class Tensor:
 
         With grad mode on and a graph involved, the op is recorded: this tensor's history becomes the
         op applied to its previous history (PyTorch's rebase), and its version stamp advances so that a
-        node that saved the old values raises at backward time.
+        node that saved the old values raises at backward time. Inside a forward-AD dual level the
+        tensor's tangent becomes the op's output tangent.
         """
+        dual = _dual(self, args[0] if args else None)
         if self._recording(args[0] if args else None):
             if self._ctx is None and self._requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
             previous = ops.constant(self._array)
             previous._ctx, previous._requires_grad = self._ctx, self._requires_grad
+            if dual:
+                _move_tangent(self, previous)
             out = cls.apply(previous, *args)
             node = out._ctx
             if any(s is previous._array for s in node.saved_tensors):
@@ -344,9 +348,16 @@ class Tensor:
             self._write(out._array)
             node.out_shape, node.out_dtype = self._array.shape, self._array.dtype
             self._ctx, self._requires_grad = node, True
+        elif dual:
+            previous = ops.constant(self._array)
+            _move_tangent(self, previous)
+            out = cls.apply(previous, *args)
+            self._write(out._array)
         else:
             raw = [a._array if isinstance(a, Tensor) else a for a in args]
             self._write(cls.forward(cls(), self._array, *raw))
+        if dual:
+            _move_tangent(out, self)
         self._bump_version()
         return self
 
@@ -373,7 +384,7 @@ class Tensor:
             self._version[0] = epoch.value
 
     def _inplace_arith(self, cls, op, other):
-        if self._recording(other):
+        if self._recording(other) or _dual(self, other):
             return self._inplace(cls, other)
         try:
             op(self._array, other._array if isinstance(other, Tensor) else other)
@@ -414,7 +425,7 @@ class Tensor:
 
     def __setitem__(self, index, value):
         index = ops.normalise_index(index, self.device)
-        if self._recording(value):
+        if self._recording(value) or _dual(self, value):
             if isinstance(value, Tensor) and value.device != self.device:
                 ops._check_devices('setitem', self, value)
             self._inplace(SetItem, value, index)
@@ -595,6 +606,23 @@ class _Handle:
     def remove(self):
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+
+def _dual(tensor, other):
+    """Inside a forward-AD level: whether an in-place op on ``tensor`` with ``other`` moves tangents."""
+    if not _function.forward_mode.active:
+        return False
+    from .autograd.forward_ad import get_tangent
+    return get_tangent(tensor) is not None or (isinstance(other, Tensor) and get_tangent(other) is not None)
+
+
+def _move_tangent(source, target):
+    from .autograd.forward_ad import get_tangent, set_tangent, state
+    tangent = get_tangent(source)
+    if tangent is not None:
+        set_tangent(target, tangent)
+    else:
+        state.tangents.pop(id(target), None)
 
 
 def _rebuild(array, requires_grad, device):

@@ -34,7 +34,7 @@ Conventions that keep every op short:
   through ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls
   ``xp`` functions directly still gives correct first derivatives.
 """
-from ..backend import as_array, device_of, mixed_devices_error, scalar_types
+from ..backend import array_module, as_array, device_of, mixed_devices_error, scalar_types
 from .grad_mode import state
 
 # The Tensor class, registered by minigrad.tensor when it is imported (this layer sits below it).
@@ -199,7 +199,7 @@ class Function:
             result._ctx = None
             result._requires_grad = False
         if forward_mode.active:
-            _propagate_tangent(cls, ctx, args, result)
+            _propagate_tangent(cls, ctx, args, arrays, result)
         return result
 
     @classmethod
@@ -212,7 +212,21 @@ class Function:
         return cls.forward(cls(), *args)
 
 
-def _propagate_tangent(cls, ctx, args, result):
+def tangent_sum(*terms):
+    """The sum of the tangents that exist (None stands for a zero tangent); None if none does."""
+    total = None
+    for t in terms:
+        if t is not None:
+            total = t if total is None else total + t
+    return total
+
+
+def tangents_or_zeros(tangents, arrays):
+    """Each tangent, or a zero array shaped like its input where the input has none."""
+    return [t if t is not None else array_module(a).zeros_like(a) for t, a in zip(tangents, arrays)]
+
+
+def _propagate_tangent(cls, ctx, args, arrays, result):
     """Forward mode: give ``result`` the tangent that ``cls.jvp`` computes from the inputs' tangents.
     The chores every rule shares live here: a tangent is broadcast to the output's shape and cast to
     its dtype."""
@@ -220,7 +234,7 @@ def _propagate_tangent(cls, ctx, args, result):
     tangents = [get_tangent(a) if isinstance(a, Tensor) else None for a in args]
     if all(t is None for t in tangents):
         return
-    ctx.output = result._array
+    ctx.inputs, ctx.output = tuple(arrays), result._array
     try:
         tangent = cls.jvp(ctx, *tangents)
     except NotImplementedError:
@@ -230,7 +244,7 @@ def _propagate_tangent(cls, ctx, args, result):
                                       "(backward, autograd.grad) instead") from None
         raise
     finally:
-        del ctx.output
+        del ctx.inputs, ctx.output
     if tangent is None:
         return
     if not isinstance(tangent, Tensor):

@@ -17,6 +17,10 @@ class Relu(Function):
     def backward(ctx, grad):
         return grad * ctx.mask
 
+    @staticmethod
+    def jvp(ctx, t):
+        return t * ctx.mask
+
 
 class Sigmoid(Function):
     """``1 / (1 + exp(-x))``, computed as ``(1 + tanh(x / 2)) / 2``: no overflow for any x."""
@@ -34,6 +38,11 @@ class Sigmoid(Function):
         out, = ctx.saved_tensors
         return grad * out * (1 - out)
 
+    @staticmethod
+    def jvp(ctx, t):
+        out = ctx.output
+        return t * (out * (1 - out))
+
 
 class Tanh(Function):
     @staticmethod
@@ -46,6 +55,11 @@ class Tanh(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * (1 - out * out)
+
+    @staticmethod
+    def jvp(ctx, t):
+        out = ctx.output
+        return t * (1 - out * out)
 
 
 def _shifted(x, axis):
@@ -71,6 +85,11 @@ class Softmax(Function):
         out, = ctx.saved_tensors
         return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        out = ctx.output
+        return (t - (t * out).sum(axis=ctx.axis, keepdims=True)) * out
+
 
 class LogSoftmax(Function):
     @staticmethod
@@ -86,3 +105,7 @@ class LogSoftmax(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad - Exp.call(out) * grad.sum(axis=ctx.axis, keepdims=True), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t - (t * Exp.call(ctx.output)).sum(axis=ctx.axis, keepdims=True)

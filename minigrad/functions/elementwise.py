@@ -7,7 +7,7 @@ backward returns gradients in the output's shape. Tie and kink rules (see docs/s
 """
 import math
 
-from ..autograd.function import Function
+from ..autograd.function import Function, tangent_sum
 from ..backend import array_module
 
 
@@ -20,6 +20,10 @@ class Add(Function):
     def backward(ctx, grad):
         return grad, grad
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return tb if ta is None else ta if tb is None else ta + tb
+
 
 class Sub(Function):
     @staticmethod
@@ -29,6 +33,10 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return -tb if ta is None else ta if tb is None else ta - tb
 
 
 class Mul(Function):
@@ -42,6 +50,11 @@ class Mul(Function):
         a, b = ctx.saved_tensors
         needs = ctx.needs_input_grad
         return (grad * b if needs[0] else None), (grad * a if needs[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.inputs
+        return tangent_sum(ta if ta is None else ta * b, tb if tb is None else tb * a)
 
 
 class Div(Function):
@@ -58,6 +71,11 @@ class Div(Function):
         grad_b = -grad * a / (b * b) if needs[1] else None
         return grad_a, grad_b
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.inputs
+        return tangent_sum(ta if ta is None else ta / b, tb if tb is None else -(tb * ctx.output) / b)
+
 
 class Neg(Function):
     @staticmethod
@@ -67,6 +85,10 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+
+    @staticmethod
+    def jvp(ctx, t):
+        return -t
 
 
 class PowScalar(Function):
@@ -90,6 +112,13 @@ class PowScalar(Function):
             return grad * 2 * x, None
         return grad * c * x ** (c - 1), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        x, c = ctx.inputs
+        if c == 0:
+            return t * 0
+        return t * (c * x ** (c - 1)) if c != 1 else t
+
 
 class RPowScalar(Function):
     """``c ** x`` for a constant base ``c``; the gradient is 0 where ``c == 0`` (PyTorch's rule)."""
@@ -105,6 +134,10 @@ class RPowScalar(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * out * ctx.log_base, None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t * (ctx.output * ctx.log_base)
 
 
 class Pow(Function):
@@ -131,6 +164,17 @@ class Pow(Function):
             grad_b = grad * out * Log.call(safe_base) * ~ctx.base_zero
         return grad_a, grad_b
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.inputs
+        xp = array_module(ctx.output)
+        da = db = None
+        if ta is not None:
+            da = ta * xp.where(ctx.exponent_zero, 0, b * a ** (b - 1))
+        if tb is not None:
+            db = tb * xp.where(ctx.base_zero, 0, ctx.output * xp.log(xp.where(ctx.base_zero, 1, a)))
+        return tangent_sum(da, db)
+
 
 class Exp(Function):
     @staticmethod
@@ -144,6 +188,10 @@ class Exp(Function):
         out, = ctx.saved_tensors
         return grad * out
 
+    @staticmethod
+    def jvp(ctx, t):
+        return t * ctx.output
+
 
 class Log(Function):
     @staticmethod
@@ -155,6 +203,10 @@ class Log(Function):
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         return grad / x
+
+    @staticmethod
+    def jvp(ctx, t):
+        return t / ctx.inputs[0]
 
 
 class Sqrt(Function):
@@ -171,6 +223,10 @@ class Sqrt(Function):
         out, = ctx.saved_tensors
         return grad / (2 * out)
 
+    @staticmethod
+    def jvp(ctx, t):
+        return t / (2 * ctx.output)
+
 
 class Sin(Function):
     @staticmethod
@@ -183,6 +239,10 @@ class Sin(Function):
         x, = ctx.saved_tensors
         return grad * Cos.call(x)
 
+    @staticmethod
+    def jvp(ctx, t):
+        return t * Cos.call(ctx.inputs[0])
+
 
 class Cos(Function):
     @staticmethod
@@ -194,6 +254,10 @@ class Cos(Function):
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         return -(grad * Sin.call(x))
+
+    @staticmethod
+    def jvp(ctx, t):
+        return -(t * Sin.call(ctx.inputs[0]))
 
 
 class Abs(Function):
@@ -208,6 +272,10 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad * ctx.sign
+
+    @staticmethod
+    def jvp(ctx, t):
+        return t * ctx.sign
 
 
 class Maximum(Function):
@@ -226,6 +294,11 @@ class Maximum(Function):
         needs = ctx.needs_input_grad
         return (grad * share if needs[0] else None), (grad * (1 - share) if needs[1] else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        share = ctx.share_a
+        return tangent_sum(ta if ta is None else ta * share, tb if tb is None else tb * (1 - share))
+
 
 class Minimum(Function):
     """Elementwise minimum; on ties each input gets half of the gradient."""
@@ -242,6 +315,11 @@ class Minimum(Function):
         share = ctx.share_a
         needs = ctx.needs_input_grad
         return (grad * share if needs[0] else None), (grad * (1 - share) if needs[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        share = ctx.share_a
+        return tangent_sum(ta if ta is None else ta * share, tb if tb is None else tb * (1 - share))
 
 
 def _tie_share(xp, wins, ties, dtype):
@@ -272,6 +350,10 @@ class Clamp(Function):
     def backward(ctx, grad):
         return grad * ctx.inside, None, None
 
+    @staticmethod
+    def jvp(ctx, t, _low, _high):
+        return t * ctx.inside
+
 
 class Where(Function):
     """``where(condition, a, b)``: the gradient goes to ``a`` where the condition holds, else to ``b``."""
@@ -287,6 +369,11 @@ class Where(Function):
         needs = ctx.needs_input_grad
         return None, (grad * cond if needs[1] else None), (grad * ~cond if needs[2] else None)
 
+    @staticmethod
+    def jvp(ctx, _, ta, tb):
+        cond = ctx.condition
+        return tangent_sum(ta if ta is None else ta * cond, tb if tb is None else tb * ~cond)
+
 
 class Cast(Function):
     """Convert to another dtype; the engine casts the gradient back to the input's dtype."""
@@ -299,6 +386,10 @@ class Cast(Function):
     def backward(ctx, grad):
         return grad, None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t
+
 
 class Clone(Function):
     @staticmethod
@@ -308,3 +399,7 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+    @staticmethod
+    def jvp(ctx, t):
+        return t * 1

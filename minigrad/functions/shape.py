@@ -3,7 +3,7 @@ and moves between devices.
 
 The backward of advanced indexing scatter-adds, so repeated indices accumulate their gradients.
 """
-from ..autograd.function import Function
+from ..autograd.function import Function, tangents_or_zeros
 from ..backend import array_module, scatter_add, to_device, device_of
 
 
@@ -16,6 +16,10 @@ class Reshape(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.reshape(ctx.in_shape), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return Reshape.call(t, ctx.inputs[1])
 
 
 class Permute(Function):
@@ -33,6 +37,10 @@ class Permute(Function):
             inverse[a] = i
         return Permute.call(grad, tuple(inverse)), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        return Permute.call(t, ctx.axes)
+
 
 class Expand(Function):
     """Broadcast to a larger shape (a read-only view); the engine sums the gradient back."""
@@ -44,6 +52,10 @@ class Expand(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad, None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return Expand.call(t, ctx.inputs[1])
 
 
 class Cat(Function):
@@ -64,6 +76,10 @@ class Cat(Function):
             start += size
         return (None, *grads)
 
+    @staticmethod
+    def jvp(ctx, _, *tangents):
+        return Cat.call(ctx.axis, *tangents_or_zeros(tangents, ctx.inputs[1:]))
+
 
 class Stack(Function):
     """Stack along a new ``axis`` (the first argument, then the arrays)."""
@@ -78,6 +94,10 @@ class Stack(Function):
         lead = (slice(None),) * ctx.axis
         return (None, *(grad[lead + (i,)] if needed else None
                         for i, needed in enumerate(ctx.needs_input_grad[1:])))
+
+    @staticmethod
+    def jvp(ctx, _, *tangents):
+        return Stack.call(ctx.axis, *tangents_or_zeros(tangents, ctx.inputs[1:]))
 
 
 def is_basic_index(index):
@@ -102,6 +122,10 @@ class GetItem(Function):
     def backward(ctx, grad):
         return IndexAdd.call(grad, ctx.in_shape, ctx.index), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        return GetItem.call(t, ctx.index)
+
 
 class IndexAdd(Function):
     """A zero array of ``shape`` with ``values`` added at ``index`` (repeats accumulate): the backward
@@ -120,6 +144,10 @@ class IndexAdd(Function):
     @staticmethod
     def backward(ctx, grad):
         return GetItem.call(grad, ctx.index), None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return IndexAdd.call(t, ctx.inputs[1], ctx.index)
 
 
 class SetItem(Function):
@@ -143,6 +171,12 @@ class SetItem(Function):
         grad_value = GetItem.call(grad, ctx.index) if needs[1] else None
         return grad_x, grad_value, None
 
+    @staticmethod
+    def jvp(ctx, tx, tv, _):
+        x, value = ctx.inputs[:2]
+        tx, tv = tangents_or_zeros((tx, tv), (x, value))
+        return SetItem.call(tx, tv, ctx.index)
+
 
 class ToDevice(Function):
     """Copy to another device; the gradient travels back to the input's device."""
@@ -155,3 +189,7 @@ class ToDevice(Function):
     @staticmethod
     def backward(ctx, grad):
         return ToDevice.call(grad, ctx.source), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return ToDevice.call(t, ctx.inputs[1])
