@@ -47,7 +47,8 @@ def enter_dual_level():
                            "supported (exit the current `with dual_level():` first)")
     state.level = 0
     state.tangents = {}
-    _function.forward_mode.active = True
+    mode = _function.forward_mode
+    mode.get, mode.set, mode.active = get_tangent, set_tangent, True
     return 0
 
 

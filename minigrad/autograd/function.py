@@ -65,9 +65,10 @@ epoch = _Epoch()
 
 
 class _ForwardMode:
-    """Whether a forward-AD dual level is active (set by :mod:`.forward_ad`): one attribute test per op
-    when it is not."""
+    """Whether a forward-AD dual level is active, and its tangent store's ``get``/``set`` (all set by
+    :mod:`.forward_ad`): one attribute test per op when no level is active."""
     active = False
+    get = set = None
 
 
 forward_mode = _ForwardMode()
@@ -230,7 +231,7 @@ def _propagate_tangent(cls, ctx, args, arrays, result):
     """Forward mode: give ``result`` the tangent that ``cls.jvp`` computes from the inputs' tangents.
     The chores every rule shares live here: a tangent is broadcast to the output's shape and cast to
     its dtype."""
-    from .forward_ad import get_tangent, set_tangent
+    get_tangent = forward_mode.get
     tangents = [get_tangent(a) if isinstance(a, Tensor) else None for a in args]
     if all(t is None for t in tangents):
         return
@@ -254,7 +255,7 @@ def _propagate_tangent(cls, ctx, args, arrays, result):
         tangent = tangent.to(out.dtype)
     if tangent._array.shape != out.shape:
         tangent = tangent.expand(out.shape)
-    set_tangent(result, tangent)
+    forward_mode.set(result, tangent)
     if ctx._out_index is not None:
         ctx._out_tangent = tangent   # a saved output handed to a create_graph backward keeps it
 

@@ -163,9 +163,40 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
-    """``(func(inputs), H v)`` for a scalar ``func``. The Hessian of a twice-differentiable function is
-    symmetric, so this is ``vhp``'s double backward."""
+    """``(func(inputs), H v)`` for a scalar ``func``, by forward-over-reverse: the gradient is computed
+    by a backward pass inside a forward-AD dual level whose inputs carry ``v`` as their tangent, so the
+    gradient's tangent is ``H v``. One backward pass, about twice its work.
+
+    With ``create_graph=True``, or when an op on the way has no ``jvp`` rule, it falls back to the
+    double-backward product of ``vhp`` (the Hessian is symmetric, so ``H v = (v^T H)^T``).
+    """
+    if not create_graph:
+        try:
+            return _forward_over_reverse(func, inputs, v, strict)
+        except NotImplementedError:
+            pass
     return _hessian_product(func, inputs, v, create_graph, strict, 'hvp')
+
+
+def _forward_over_reverse(func, inputs, v, strict):
+    from . import forward_ad as fwAD
+    in_tuple, xs = _as_tuple(inputs, 'inputs', 'hvp')
+    vs = _check_v(v, xs, 'hvp', 'input')
+    if fwAD.state.level is not None:
+        raise NotImplementedError  # already inside a dual level: use the reverse-over-reverse product
+    with fwAD.dual_level(), enable_grad():
+        duals = tuple(fwAD.make_dual(x.detach().requires_grad_(), w.to(x.dtype)) for x, w in zip(xs, vs))
+        out_tuple, outs = _call(func, duals, 'hvp')
+        _check_scalar(outs, out_tuple, 'hvp')
+        grads = _grads(outs, duals, (None,), True, strict, 'hvp')
+        result = []
+        for i, (x, g) in enumerate(zip(xs, grads)):
+            t = fwAD.unpack_dual(g).tangent
+            if t is None:
+                t = _missing(x, i, strict, 'hvp')
+            result.append(t.detach())
+        value = outs[0].detach()
+    return value, _shape_back(in_tuple, tuple(result))
 
 
 def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
