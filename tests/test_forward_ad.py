@@ -69,8 +69,9 @@ def test_errors():
     with fwAD.dual_level():
         with pytest.raises(ValueError, match='shape'):
             fwAD.make_dual(x, minigrad.ones(2, dtype=minigrad.float64))
-        with pytest.raises(ValueError, match='dtype'):
-            fwAD.make_dual(x, minigrad.ones(3, dtype=minigrad.float32))
+        assert fwAD.unpack_dual(fwAD.make_dual(x, minigrad.ones(3, dtype=minigrad.float32))).tangent.dtype == x.dtype
+        with pytest.raises(ValueError, match='floating'):
+            fwAD.make_dual(x, minigrad.ones(3, dtype=minigrad.int64))
         with pytest.raises(ValueError, match='floating'):
             fwAD.make_dual(minigrad.ones(3, dtype=minigrad.int64), x)
         with pytest.raises(RuntimeError, match='nested'):
@@ -88,6 +89,24 @@ def test_errors():
 
         with pytest.raises(NotImplementedError, match='NoRule has no jvp rule'):
             NoRule.apply(fwAD.make_dual(x, x))
+
+
+def test_inplace_ops_move_tangents():
+    """As torch: an in-place op with a dual operand gives the tensor a tangent; on a dual tensor the
+    tangent follows the op; an int tensor cannot take a float dual's result."""
+    one = lambda: minigrad.ones(3, dtype=minigrad.float64)
+    with fwAD.dual_level():
+        x = minigrad.zeros(3, dtype=minigrad.float64)
+        x.add_(fwAD.make_dual(one(), one()))
+        numpy.testing.assert_array_equal(fwAD.unpack_dual(x).tangent.numpy(), [1, 1, 1])
+        d = fwAD.make_dual(one(), one())
+        d.mul_(2)
+        numpy.testing.assert_array_equal(fwAD.unpack_dual(d).tangent.numpy(), [2, 2, 2])
+        d = fwAD.make_dual(one(), one())
+        d[0] = 5.0
+        numpy.testing.assert_array_equal(fwAD.unpack_dual(d).tangent.numpy(), [0, 1, 1])
+        with pytest.raises(RuntimeError):
+            minigrad.zeros(3, dtype=minigrad.int64).add_(fwAD.make_dual(one(), one()))
 
 
 def test_custom_function_jvp():

@@ -127,9 +127,10 @@ def make_dual(tensor, tangent, *, level=None):
     if tuple(tangent.shape) != tuple(tensor.shape):
         raise ValueError(f"make_dual: the tangent has shape {tuple(tangent.shape)} but the primal has shape "
                          f"{tuple(tensor.shape)}; they must match")
-    if tangent.dtype != tensor.dtype:
-        raise ValueError(f"make_dual: the tangent has dtype {tangent.dtype} but the primal has dtype "
-                         f"{tensor.dtype}; convert it first (tangent.to(primal.dtype))")
+    if tangent.dtype.kind not in 'fc':
+        raise ValueError(f"make_dual: the tangent must be floating point, this one is {tangent.dtype}")
+    if tangent.dtype != tensor.dtype:   # as PyTorch: the tangent takes the primal's dtype
+        tangent = tangent.to(tensor.dtype)
     if tangent.device != tensor.device:
         raise ValueError(f"make_dual: the tangent is on {tangent.device} but the primal is on "
                          f"{tensor.device}")
