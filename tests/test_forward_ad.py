@@ -163,3 +163,23 @@ def test_forward_mode_jacobian_matches_torch(n, m, seed):
     numpy.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
     numpy.testing.assert_allclose(F.jacobian(f(minigrad, minigrad.tensor(w)), minigrad.tensor(x)).numpy(),
                                   theirs.numpy(), rtol=1e-10)
+
+
+def test_jvp_by_transposition_matches_a_dedicated_rule():
+    """The generic rule (double vjp through the op's own backward) against Mul's own rule."""
+    from minigrad.autograd.function import jvp_by_transposition
+    from minigrad.functions.elementwise import Mul
+
+    class GenericMul(Mul):
+        jvp = staticmethod(jvp_by_transposition)
+
+    rng = numpy.random.default_rng(3)
+    a, b = (minigrad.tensor(rng.standard_normal((3, 4))) for _ in range(2))
+    ta, tb = (minigrad.tensor(rng.standard_normal((3, 4))) for _ in range(2))
+    results = []
+    for cls in (Mul, GenericMul):
+        with fwAD.dual_level():
+            out = cls.apply(fwAD.make_dual(a, ta), fwAD.make_dual(b, tb))
+            results.append(fwAD.unpack_dual(out).tangent.numpy())
+    numpy.testing.assert_allclose(results[1], results[0], rtol=1e-12)
+    numpy.testing.assert_allclose(results[0], (ta * b + a * tb).numpy(), rtol=1e-12)

@@ -238,6 +238,43 @@ def tangents_or_zeros(tangents, arrays):
     return [t if t is not None else array_module(a).zeros_like(a) for t, a in zip(tangents, arrays)]
 
 
+def jvp_by_transposition(ctx, *tangents):
+    """A jvp rule for any op whose backward is differentiable (``create_graph``): ``J v`` from the
+    backward's ``J^T u`` by the double-vjp trick. ``u -> J^T u`` is linear, so differentiating
+    ``<J^T u, v>`` with respect to ``u`` gives ``J v``. It reruns the op's forward on fresh leaves and
+    costs two backward passes of the op: an op states ``jvp = jvp_by_transposition`` where a dedicated
+    rule would not be shorter than its backward (convolutions, normalisations, sorts), and the tests
+    check it like any other rule."""
+    from .engine import grad
+    from .grad_mode import enable_grad
+    cls = type(ctx)
+    leaves, args = [], []
+    for a, t in zip(ctx.inputs, tangents):
+        if t is not None:
+            x = make_tensor(a)
+            x._requires_grad = True
+            leaves.append((x, t))
+            args.append(x)
+        else:
+            args.append(a)
+    previous, forward_mode.active = forward_mode.active, False
+    try:
+        with enable_grad():
+            out = cls.apply(*args)
+            if not out._requires_grad:
+                return None
+            u = make_tensor(array_module(out._array).zeros_like(out._array))
+            u._requires_grad = True
+            transposed = grad([out], [x for x, _ in leaves], [u], create_graph=True, allow_unused=True)
+            pairs = [(g, t) for g, (_, t) in zip(transposed, leaves) if g is not None and g._requires_grad]
+            if not pairs:
+                return None
+            (jv,) = grad([g for g, _ in pairs], [u], [t.detach() for _, t in pairs], allow_unused=True)
+    finally:
+        forward_mode.active = previous
+    return jv
+
+
 def _propagate_tangent(cls, ctx, args, arrays, result):
     """Forward mode: give ``result`` the tangent that ``cls.jvp`` computes from the inputs' tangents.
     The chores every rule shares live here: a tangent is broadcast to the output's shape and cast to
