@@ -226,6 +226,9 @@ def test_png_round_trip_and_grey_conversion(tmp_path):
     assert read_png(str(tmp_path / 'k.png')).shape == (20, 20)
     rgb = numpy.stack([image, image, image], -1)
     numpy.testing.assert_allclose(to_grey(rgb), image, atol=1e-6)
-    assert read_png(path, grey=False).ndim in (2, 3)
+    assert read_png(path, grey=False).shape == image.shape       # grey stays grey
+    import skimage.data
+    astronaut = read_png(skimage.data.__file__.replace('__init__.py', 'astronaut.png'), grey=False)
+    assert astronaut.ndim == 3 and to_grey(astronaut).ndim == 2
     with pytest.raises(ValueError, match='no bundled picture'):
         test_image('nonexistent')

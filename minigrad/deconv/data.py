@@ -40,7 +40,8 @@ def check_grey(name, image):
 
 
 def read_png(path, grey=True):
-    """Read an image file (PNG through matplotlib) as float64 in [0, 1]; ``grey=True`` converts colour."""
+    """Read an image file (PNG through matplotlib) as float64 in [0, 1]: (H, W) for grey pictures (also
+    those stored as equal RGB channels), (H, W, 3) for colour unless ``grey=True`` converts it."""
     import matplotlib.image
     image = numpy.asarray(matplotlib.image.imread(path))
     if image.dtype.kind in 'ui':
@@ -48,6 +49,8 @@ def read_png(path, grey=True):
     image = image.astype(numpy.float64)
     if image.ndim == 3 and image.shape[-1] == 4:
         image = image[..., :3]
+    if image.ndim == 3 and (image == image[..., :1]).all():
+        image = image[..., 0]   # a grey picture stored as RGB (matplotlib writes RGBA)
     return to_grey(image) if grey else image
 
 
