@@ -13,6 +13,20 @@ MISSING = [name for name in LAYERS if not hasattr(minigrad.nn, name)]
 needs_layers = pytest.mark.skipif(bool(MISSING), reason=f"minigrad.nn lacks {', '.join(MISSING)}")
 
 
+@pytest.fixture(autouse=True, scope='module')
+def one_torch_thread():
+    """torch's own thread pool on a small, shared CPU oversubscribes it many times over: use one."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 def _sample(K=13, seed=1, size=64):
     return make_sample(test_image('camera', None), shake_kernel(K, seed=seed), 0.01, seed=0, size=size)
 
@@ -77,7 +91,7 @@ def test_smoke_small_preset_deblurs_a_crop():
 def test_the_loop_on_torch_fits_the_observation():
     pytest.importorskip('torch')
     s = _sample(K=9, size=40)
-    r = blind_deconv(s.blurred, 9, iterations=120, library='torch', refine=True, progress=False)
+    r = blind_deconv(s.blurred, 9, iterations=60, library='torch', refine=True, progress=False)
     assert r.history['mse'][0] / r.history['mse'][-1] > 10
     assert r.refined.shape == (48, 48) and abs(r.kernel.sum() - 1) < 1e-5
 
@@ -94,3 +108,15 @@ def test_bad_inputs():
         blind_deconv(grey, 5, preset='huge')
     with pytest.raises(ValueError, match="library must be"):
         blind_deconv(grey, 5, library='jax')
+
+
+def test_bench_deconv_writes_table_json_and_figure(tmp_path, capsys):
+    import json
+    from minigrad import bench
+    assert bench.main(['deconv', '--quick', '--iterations', '0', '--time-iterations', '0',
+                       '--out', str(tmp_path)]) == 0
+    record = json.loads((tmp_path / 'deconv.json').read_text())
+    assert set(record['summary']) == {'blurred', 'wiener', 'richardson_lucy', 'deconv_valid'}
+    assert record['summary']['deconv_valid']['gain_mean'] > 3
+    assert (tmp_path / 'deconv.png').stat().st_size > 1000
+    assert 'deconv_valid' in capsys.readouterr().out
