@@ -232,3 +232,42 @@ def test_png_round_trip_and_grey_conversion(tmp_path):
     assert astronaut.ndim == 3 and to_grey(astronaut).ndim == 2
     with pytest.raises(ValueError, match='no bundled picture'):
         test_image('nonexistent')
+
+
+# ------------------------------------------------------------------------------ device-agnostic
+@pytest.fixture
+def guarded_with_fft(monkeypatch):
+    """The guarded NumPy of tests/guarded_numpy.py (standing in for CuPy), with ``xp.fft`` (CuPy has
+    cupy.fft.rfft2 / irfft2 under the same names)."""
+    import guarded_numpy
+    monkeypatch.setattr(guarded_numpy.guarded, 'fft',
+                        guarded_numpy._GuardedFunctions(numpy.fft, 'fft.', guarded_numpy.guarded.calls),
+                        raising=False)
+    with guarded_numpy.installed() as module:
+        yield guarded_numpy, module
+
+
+@pytest.mark.parametrize('method', ('direct', 'fft'))
+def test_blur_and_solvers_take_their_array_module_from_the_arrays(guarded_with_fft, method):
+    gn, xp = guarded_with_fft
+    xp.calls.clear()
+    rng = numpy.random.default_rng(0)
+    x_host, k_host = rng.standard_normal((2, 9, 10)), rng.standard_normal((3, 3))
+    for mode in MODES:
+        x = minigrad.tensor(x_host, device=gn.DEVICE, requires_grad=True)
+        k = minigrad.tensor(k_host, device=gn.DEVICE, requires_grad=True)
+        y = blur(x, k, mode, method)
+        (y * y).sum().backward()
+        for what, array in (('output', y.array), ('image grad', x.grad.array), ('kernel grad', k.grad.array)):
+            assert type(array) is gn.GuardedArray, f"{mode} {what}"
+        cpu = blur(minigrad.tensor(x_host), minigrad.tensor(k_host), mode, method).numpy()
+        numpy.testing.assert_allclose(xp.asnumpy(y.array), cpu, atol=1e-12)
+    y = xp.asarray(test_image('camera', 32))
+    kernel = xp.asarray(shake_kernel(5, seed=0))
+    for out in (wiener(y, kernel), richardson_lucy(y, kernel, 3),
+                deconv_valid(y, kernel, cg_iterations=3, irls_iterations=1)):
+        assert type(out) is gn.GuardedArray
+    assert isinstance(psnr(y, y * 0.9), float) and isinstance(ssim(y, y * 0.9), float)
+    # beyond the project's list, CuPy has these under the same names (cupy.fft, cupy.roll, cupy.conj)
+    extra = {'fft.rfft2', 'fft.irfft2', 'roll', 'conj'}
+    assert not set(xp.calls) - gn.CUPY_FUNCTIONS - extra, sorted(set(xp.calls) - gn.CUPY_FUNCTIONS)

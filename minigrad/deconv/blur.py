@@ -82,7 +82,7 @@ def correlate_valid(x, w, method='auto'):
         size = (fast_length(H), fast_length(W))
         fx = xp.fft.rfft2(x, s=size)
         fw = xp.fft.rfft2(w, s=size)
-        out = xp.fft.irfft2(fx * fw.conj(), s=size)[..., :oh, :ow]
+        out = xp.fft.irfft2(fx * xp.conj(fw), s=size)[..., :oh, :ow]
         return xp.ascontiguousarray(out.astype(dtype, copy=False))
     out = xp.zeros(lead + (oh, ow), dtype=dtype)
     if n * m <= oh * ow:      # loop over the kernel's taps: one scaled, shifted slice each

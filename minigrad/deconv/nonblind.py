@@ -65,7 +65,7 @@ def wiener(y, k, nsr=1e-2, regulariser='identity', clip=False):
         R2 = xp.abs(transfer_function(lap, y.shape, xp)) ** 2
     else:
         raise ValueError(f"wiener: regulariser must be 'identity' or 'laplacian', not {regulariser!r}")
-    x = xp.fft.irfft2(K.conj() * xp.fft.rfft2(y) / (xp.abs(K) ** 2 + nsr * R2), s=y.shape)
+    x = xp.fft.irfft2(xp.conj(K) * xp.fft.rfft2(y) / (xp.abs(K) ** 2 + nsr * R2), s=y.shape)
     return xp.clip(x, 0, 1) if clip else x
 
 
