@@ -5,8 +5,9 @@ Methods, on each problem (a bundled scikit-image picture blurred by a seeded cam
 13-27 px, 1 % noise): the blurred input itself; ``wiener`` (nsr 0.03) and ``richardson_lucy`` (10
 iterations; both tuned on the set, circular/zero boundary, true kernel); ``deconv_valid`` with the
 true kernel (the non-blind bound); ``blind_deconv`` (the small preset on minigrad, --iterations);
-blind + refine (``deconv_valid`` with the estimated kernel). Scores follow Levin et al.: PSNR and SSIM after the best sub-pixel shift, 15 px crop, and
-the error ratio (SSD of a method over SSD of ``deconv_valid`` with the true kernel).
+blind + refine (``deconv_valid`` with the estimated kernel). Scores follow Levin et al.: PSNR and SSIM
+after the best sub-pixel shift, 15 px crop, and the error ratio (SSD of a method over SSD of
+``deconv_valid`` with the true kernel).
 
 ``--time-iterations``: one training iteration of the same network from the same weights, minigrad
 and torch, interleaved (medians), in each loss phase and weighted as a run (20 % MSE, 80 % 1 - SSIM);
@@ -132,7 +133,7 @@ def plot(samples, outputs, scores):
 
 def parser():
     p = base_parser('minigrad bench deconv', __doc__)
-    p.add_argument('--images', type=int, default=4, help='problems of the synthetic set')
+    p.add_argument('--images', type=int, default=4, help='problems of the synthetic set (0: timings only)')
     p.add_argument('--size', type=int, default=255, help='blurred image size (the scene is larger by K - 1)')
     p.add_argument('--iterations', type=int, default=300, help='blind iterations per image (0: no blind)')
     p.add_argument('--preset', default='small', choices=('small', 'paper'))
@@ -153,37 +154,37 @@ def run(args, command='minigrad bench deconv'):
         args.time_size = 40
     print_conditions()
     samples = synthetic_set(args.images, size=args.size, seed=args.seed)
-    scores, outputs, kernels = [], [], []
+    scores, outputs = [], []
     for sample in samples:
         rows, out, result = run_methods(sample, args.iterations, args.preset, args.library, args.seed,
                                         args.progress)
         scores.append(rows)
         outputs.append(out)
-        kernels.append(None if result is None else result.kernel)
         print(f"{sample.name}: K={sample.kernel.shape[0]}  " +
               '  '.join(f"{m} {rows[m]['psnr']:.2f}" for m in rows), flush=True)
-    names = list(scores[0])
-    base = [s['blurred']['psnr'] for s in scores]
-    table_rows, summary = [], {}
-    for m in names:
-        psnr = [s[m]['psnr'] for s in scores]
-        gain = [p - b for p, b in zip(psnr, base)]
-        ratios = [s[m]['error_ratio'] for s in scores]
-        summary[m] = {'psnr_mean': sum(psnr) / len(psnr), 'gain_mean': sum(gain) / len(gain),
-                      'gain_min': min(gain), 'ssim_mean': sum(s[m]['ssim'] for s in scores) / len(scores),
-                      'error_ratio_le_2': sum(r <= 2 for r in ratios) / len(ratios),
-                      'seconds_mean': sum(s[m]['seconds'] for s in scores) / len(scores)}
-        v = summary[m]
-        table_rows.append([m, f"{v['psnr_mean']:.2f}", f"{v['gain_mean']:+.2f}", f"{v['gain_min']:+.2f}",
-                           f"{v['ssim_mean']:.3f}", f"{100 * v['error_ratio_le_2']:.0f} %",
-                           f"{v['seconds_mean']:.2f}"])
-    print(f"\n{len(samples)} images of {args.size}x{args.size}, 1 % noise; blind: preset {args.preset} on "
-          f"{args.library}, {args.iterations} iterations (the paper: 5000)")
-    print(table(['method', 'PSNR', 'vs blurred', 'worst', 'SSIM', 'ER<=2', 's/image'], table_rows))
     record = dict(metadata(command, args), images=len(samples), size=args.size, iterations=args.iterations,
-                  preset=args.preset, library=args.library, summary=summary,
-                  per_image=[dict(name=s.name, kernel_size=s.kernel.shape[0], **{m: r[m] for m in r})
-                             for s, r in zip(samples, scores)])
+                  preset=args.preset, library=args.library)
+    if samples:
+        names = list(scores[0])
+        base = [s['blurred']['psnr'] for s in scores]
+        table_rows, summary = [], {}
+        for m in names:
+            psnr = [s[m]['psnr'] for s in scores]
+            gain = [p - b for p, b in zip(psnr, base)]
+            ratios = [s[m]['error_ratio'] for s in scores]
+            summary[m] = {'psnr_mean': sum(psnr) / len(psnr), 'gain_mean': sum(gain) / len(gain),
+                          'gain_min': min(gain), 'ssim_mean': sum(s[m]['ssim'] for s in scores) / len(scores),
+                          'error_ratio_le_2': sum(r <= 2 for r in ratios) / len(ratios),
+                          'seconds_mean': sum(s[m]['seconds'] for s in scores) / len(scores)}
+            v = summary[m]
+            table_rows.append([m, f"{v['psnr_mean']:.2f}", f"{v['gain_mean']:+.2f}", f"{v['gain_min']:+.2f}",
+                               f"{v['ssim_mean']:.3f}", f"{100 * v['error_ratio_le_2']:.0f} %",
+                               f"{v['seconds_mean']:.2f}"])
+        print(f"\n{len(samples)} images of {args.size}x{args.size}, 1 % noise; blind: preset {args.preset} on "
+              f"{args.library}, {args.iterations} iterations (the paper: 5000)")
+        print(table(['method', 'PSNR', 'vs blurred', 'worst', 'SSIM', 'ER<=2', 's/image'], table_rows))
+        record.update(summary=summary, per_image=[dict(name=s.name, kernel_size=s.kernel.shape[0], **r)
+                                                  for s, r in zip(samples, scores)])
     if args.time_iterations:
         try:
             import torch  # noqa: F401
@@ -206,7 +207,7 @@ def run(args, command='minigrad bench deconv'):
                     [[r['output'], r['kernel'], f"{r['direct_ms']:.2f}", f"{r['fft_ms']:.2f}", r['auto']]
                      for r in rows]))
         record['crossover'] = rows
-    save_results(args, 'deconv', record, plot(samples, outputs, scores))
+    save_results(args, 'deconv', record, plot(samples, outputs, scores) if samples else None)
     return record
 
 
