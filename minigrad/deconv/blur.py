@@ -137,16 +137,32 @@ class Pad2d(Function):
     def backward(ctx, grad):
         t, b, l, r = ctx.widths
         H, W = ctx.shape[-2:]
-        if not ctx.wrap:   # slicing only: differentiable again for create_graph
+        if not ctx.wrap:   # slicing: differentiable again for create_graph
             return grad[..., t:t + H, l:l + W], None, None
-        xp = array_module(grad)   # periodic: fold the borders back (first derivatives only)
+        return Fold2d.call(grad, ctx.widths), None, None
+
+
+class Fold2d(Function):
+    """The adjoint of periodic padding: add the padded borders back onto the opposite sides (its own
+    adjoint is the periodic padding, so second derivatives work)."""
+
+    @staticmethod
+    def forward(ctx, grad, widths):
+        xp = array_module(grad)
+        t, b, l, r = widths
+        ctx.widths = widths
+        H, W = grad.shape[-2] - t - b, grad.shape[-1] - l - r
         g = xp.array(grad[..., t:t + H, :])
         g[..., H - t:, :] += grad[..., :t, :]
         g[..., :b, :] += grad[..., t + H:, :]
         out = xp.array(g[..., l:l + W])
         out[..., W - l:] += g[..., :l]
         out[..., :r] += g[..., l + W:]
-        return out, None, None
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Pad2d.call(grad, ctx.widths, True), None
 
 
 class Blur(Function):

@@ -3,6 +3,6 @@
 A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad.testing.op_table`
 gathers every row into ``OPS``.
 """
-from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import activation, comparison, deconv, elementwise, linalg, loss, reduction, shape
 
-MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss)
+MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, deconv)
