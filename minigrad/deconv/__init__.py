@@ -5,3 +5,4 @@ from .data import (TEST_IMAGES, Sample, center_crop, make_sample, read_png, shak
                    test_image, to_grey, write_png)
 from .metrics import align, error_ratio, psnr, psnr_aligned, ssim, ssim_aligned
 from .nonblind import deconv_valid, richardson_lucy, wiener
+from .blind import blind_deconv
