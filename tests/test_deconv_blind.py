@@ -120,3 +120,21 @@ def test_bench_deconv_writes_table_json_and_figure(tmp_path, capsys):
     assert record['summary']['deconv_valid']['gain_mean'] > 3
     assert (tmp_path / 'deconv.png').stat().st_size > 1000
     assert 'deconv_valid' in capsys.readouterr().out
+
+
+def test_deblur_command_writes_its_files(tmp_path, capsys):
+    from minigrad.cli import main
+    from minigrad.deconv import write_png
+    if MISSING:
+        pytest.importorskip('torch')
+    library = 'torch' if MISSING else 'minigrad'
+    s = _sample(K=5, size=24)
+    image = write_png(str(tmp_path / 'blurred.png'), s.blurred)
+    out = tmp_path / 'out'
+    assert main(['deblur', image, '--kernel-size', '5', '--iterations', '3', '--library', library,
+                 '--refine', '--out', str(out)]) == 0
+    for name in ('estimate.png', 'estimate_full.png', 'kernel.png', 'refined.png', 'deblur.png', 'history.json'):
+        assert (out / name).stat().st_size > 0, name
+    assert 'deblurred in' in capsys.readouterr().out
+    assert main(['deblur', image, '--kernel-size', '4', '--out', str(out)]) == 2
+    assert 'must be odd' in capsys.readouterr().err
