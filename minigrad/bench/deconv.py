@@ -134,8 +134,10 @@ def plot(samples, outputs, scores):
 def parser():
     p = base_parser('minigrad bench deconv', __doc__)
     p.add_argument('--images', type=int, default=4, help='problems of the synthetic set (0: timings only)')
-    p.add_argument('--size', type=int, default=255, help='blurred image size (the scene is larger by K - 1)')
-    p.add_argument('--iterations', type=int, default=300, help='blind iterations per image (0: no blind)')
+    p.add_argument('--size', type=int, default=128, help='blurred image size (the scene is larger by K - 1; '
+                   'the synthetic set of the docs is 255)')
+    p.add_argument('--iterations', type=int, default=400, help='blind iterations per image (0: no blind; '
+                   'the paper: 5000)')
     p.add_argument('--preset', default='small', choices=('small', 'paper'))
     p.add_argument('--library', default='minigrad', choices=('minigrad', 'torch'), help='for the blind runs')
     p.add_argument('--seed', type=int, default=0)
