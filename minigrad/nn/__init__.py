@@ -6,7 +6,7 @@
 - losses: ``MSELoss``, ``CrossEntropyLoss``
 - ``nn.init`` (initialisers) and ``nn.functional`` (stateless forms)
 """
-from . import functional, init
+from . import functional, init, parallel
 from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential
 from .dropout import Dropout
