@@ -20,7 +20,7 @@ per output point when the output is the smaller) and ``fft`` (real FFTs of the s
 picks by a cost model whose crossover is measured in docs/deconv.md.
 """
 from ..autograd.function import Function
-from ..autograd import function as _fn
+from ..tensor import Tensor
 from ..backend import array_module
 
 MODES = ('valid', 'same', 'full', 'circular')
@@ -191,7 +191,7 @@ class Blur(Function):
 
 
 def _as_tensor(a):
-    return a if isinstance(a, _fn.Tensor) else _fn.Tensor(a)
+    return a if isinstance(a, Tensor) else Tensor(a)
 
 
 def blur(x, k, mode='valid', method='auto'):
