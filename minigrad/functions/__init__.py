@@ -6,6 +6,7 @@ A new family is a new module listed in ``FAMILIES``; ``minigrad/__init__.py`` ex
 family's names in one loop.
 """
 from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import criterion, distance, nonlinearity, normalization, sparse
 from .activation import LogSoftmax, Relu, Sigmoid, Softmax, Tanh
 from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
                           Pow, PowScalar, RPowScalar, Sin, Sqrt, Sub, Where)
@@ -14,7 +15,8 @@ from .loss import MSE, CrossEntropy
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
 
-FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss)
+FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
+            criterion, distance, sparse)
 
 
 def bind_methods(tensor_class):

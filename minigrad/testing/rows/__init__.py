@@ -4,5 +4,7 @@ A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad
 gathers every row into ``OPS``.
 """
 from . import activation, comparison, deconv, elementwise, linalg, loss, reduction, shape
+from . import criterion, distance, nonlinearity, normalization, sparse
 
-MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, deconv)
+MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
+           criterion, distance, sparse, deconv)
