@@ -107,7 +107,7 @@ def crossover(sizes=(64, 255), kernels=(3, 5, 7, 9, 11, 15, 21, 27), repeat=5):
 
 
 def plot(samples, outputs, scores):
-    fig = new_figure(2.0 * (len(METHODS) + 1), 2.3 * len(samples) + 2.5)
+    fig = new_figure(1.5 * (len(METHODS) + 1), 1.7 * len(samples) + 2.2)
     cols = len(METHODS) + 1
     grid = fig.add_gridspec(len(samples) + 1, cols)
     for r, (sample, out) in enumerate(zip(samples, outputs)):
