@@ -5,7 +5,7 @@ in its ``__all__`` become ``minigrad.<name>``) and ``METHODS``, the Tensor metho
 A new family is a new module listed in ``FAMILIES``; ``minigrad/__init__.py`` exports and binds every
 family's names in one loop.
 """
-from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import activation, comparison, elementwise, extra_math, grid, linalg, loss, reduction, shape
 from . import criterion, distance, nonlinearity, normalization, sparse
 from .activation import LogSoftmax, Relu, Sigmoid, Softmax, Tanh
 from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
@@ -16,7 +16,7 @@ from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
 
 FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
-            criterion, distance, sparse)
+            criterion, distance, sparse, extra_math, grid)
 
 
 def bind_methods(tensor_class):
