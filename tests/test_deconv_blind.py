@@ -36,6 +36,23 @@ def test_schedule_scales_the_published_one():
     assert schedule(500) == ([200, 300, 400], 100)
 
 
+@pytest.mark.parametrize('library', ['torch', 'minigrad'])
+def test_learning_rates_are_halved_at_the_milestones(library):
+    if library == 'torch':
+        pytest.importorskip('torch')
+    elif MISSING:
+        pytest.skip(f"minigrad.nn lacks {', '.join(MISSING)}")
+    s = _sample(K=5, size=16)
+    problem = BlindProblem(s.blurred, 5, 10, library=library)      # milestones 4, 6, 8
+    rates = []
+    for i in range(1, 11):
+        problem.step(i)
+        rates.append([group['lr'] for group in problem.optimizer.param_groups])
+    assert rates[2] == pytest.approx([0.01, 1e-4])
+    assert rates[3] == pytest.approx([0.005, 5e-5])                  # after 4 steps
+    assert rates[-1] == pytest.approx([0.00125, 1.25e-5])
+
+
 @pytest.mark.torch
 def test_presets_have_the_published_sizes():
     torch = pytest.importorskip('torch')
