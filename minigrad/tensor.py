@@ -13,6 +13,7 @@ import builtins
 import weakref
 
 from . import backend
+from .dtypes import _PUBLIC as _PUBLIC_DTYPES, public as _public_dtype
 
 _pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
 
@@ -48,7 +49,8 @@ class Tensor:
     become the default float dtype (float32); integers and bools keep integer/bool dtypes, which cannot
     require grad.
     """
-    __slots__ = ('_array', '_ctx', '_requires_grad', 'grad', '_version', '_hooks', '__weakref__')
+    __slots__ = ('_array', '_ctx', '_requires_grad', 'grad', '_version', '_hooks', '_post_hooks',
+                 '__weakref__')
     __array_ufunc__ = None      # NumPy defers `ndarray op tensor` to our reflected operators
     __hash__ = object.__hash__  # tensors are hashed by identity (== is elementwise)
 
@@ -88,7 +90,7 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag):
         flag = _pybool(flag)
-        if flag and self._array.dtype.kind != 'f':
+        if flag and not backend.is_floating(self._array.dtype):
             raise TypeError(f"only floating-point tensors can require gradients, this one is "
                             f"{self._array.dtype}; convert it first, e.g. x.float().requires_grad_()")
         if not flag and self._ctx is not None:
@@ -112,7 +114,9 @@ class Tensor:
 
     @property
     def dtype(self):
-        return self._array.dtype
+        """The element type, e.g. ``minigrad.float32`` (equal to NumPy's ``float32`` dtype too)."""
+        d = self._array.dtype
+        return _PUBLIC_DTYPES.get(d) or _public_dtype(d)
 
     @property
     def device(self):
@@ -156,7 +160,7 @@ class Tensor:
         return self._array.itemsize
 
     def is_floating_point(self):
-        return self._array.dtype.kind == 'f'
+        return backend.is_floating(self._array.dtype)
 
     def is_contiguous(self):
         return True
@@ -308,6 +312,21 @@ class Tensor:
         if hooks is None:
             hooks = []
             owner._hooks = hooks
+        hooks.append(hook)
+        return _Handle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` on this leaf once its ``.grad`` has been accumulated in a backward pass
+        (as soon as every gradient reaching it has arrived, before the backward ends); PyTorch 2.1's
+        hook, which DistributedDataParallel uses to start all-reduces during the backward."""
+        if self._ctx is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        hooks = getattr(self, '_post_hooks', None)
+        if hooks is None:
+            hooks = []
+            self._post_hooks = hooks
         hooks.append(hook)
         return _Handle(hooks, hook)
 

@@ -238,6 +238,11 @@ def tangents_or_zeros(tangents, arrays):
     return [t if t is not None else array_module(a).zeros_like(a) for t, a in zip(tangents, arrays)]
 
 
+#: Modules whose Functions fall back to :func:`jvp_by_transposition` when they define no jvp rule (a user's
+#: Function without one raises, as in PyTorch).
+BUILT_IN = ('minigrad.functions.', 'minigrad.deconv.', 'minigrad.nn.')
+
+
 def jvp_by_transposition(ctx, *tangents):
     """A jvp rule for any op whose backward is differentiable (``create_graph``): ``J v`` from the
     backward's ``J^T u`` by the double-vjp trick. ``u -> J^T u`` is linear, so differentiating
@@ -284,8 +289,11 @@ def _propagate_tangent(cls, ctx, args, arrays, result):
     if all(t is None for t in tangents):
         return
     ctx.inputs, ctx.output = tuple(arrays), result._array
+    rule = cls.jvp
+    if rule is Function.jvp and cls.__module__.startswith(BUILT_IN):
+        rule = jvp_by_transposition   # minigrad's own ops without a dedicated rule (docs/autodiff.md)
     try:
-        tangent = cls.jvp(ctx, *tangents)
+        tangent = rule(ctx, *tangents)
     except NotImplementedError:
         if cls.jvp is Function.jvp:
             raise NotImplementedError(f"forward-mode AD: {cls.__name__} has no jvp rule, so its output "

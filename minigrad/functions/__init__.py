@@ -5,7 +5,8 @@ in its ``__all__`` become ``minigrad.<name>``) and ``METHODS``, the Tensor metho
 A new family is a new module listed in ``FAMILIES``; ``minigrad/__init__.py`` exports and binds every
 family's names in one loop.
 """
-from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import activation, comparison, elementwise, extra_math, grid, linalg, loss, reduction, shape
+from . import criterion, distance, nonlinearity, normalization, sparse
 from .activation import LogSoftmax, Relu, Sigmoid, Softmax, Tanh
 from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
                           Pow, PowScalar, RPowScalar, Sin, Sqrt, Sub, Where)
@@ -14,7 +15,13 @@ from .loss import MSE, CrossEntropy
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
 
-FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss)
+from . import (cumulative, decompositions, dtypes, indexing, out_variants, products, rearrange,  # noqa: E402
+               rounding, sampling, sorting, statistics, transcendental)
+
+FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
+            criterion, distance, sparse, extra_math, grid,
+            indexing, sorting, cumulative, rearrange, rounding, products, decompositions, sampling, dtypes,
+            transcendental, statistics, out_variants)
 
 
 def bind_methods(tensor_class):
