@@ -25,6 +25,13 @@ from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broa
                   unsqueeze, var, view, where)
 from .tensor import Size, Tensor
 from . import autograd, cuda
+from . import functions as _functions
+
+for _family in _functions.FAMILIES:
+    for _name in _family.__all__:
+        globals()[_name] = getattr(_family, _name)
+    for _name, _fn in _family.METHODS.items():
+        setattr(Tensor, _name, _fn)
 
 bool = bool_
 

@@ -380,6 +380,13 @@ def scatter_add(target, index, values):
     return target
 
 
+def as_strided(array, shape, strides):
+    """A view of ``array`` with the given shape and byte strides (no copy): the sliding windows of
+    convolution and pooling. NumPy and CuPy both have it as ``lib.stride_tricks.as_strided``; the view
+    must only be read (its elements overlap)."""
+    return array_module(array).lib.stride_tricks.as_strided(array, shape, strides)
+
+
 def solve(a, b):
     return array_module(a).linalg.solve(a, b)
 

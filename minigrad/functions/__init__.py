@@ -5,3 +5,7 @@ from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maxi
 from .linalg import Linear, Matmul
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
+from . import conv, pooling
+
+# Family modules whose ``__all__`` become ``minigrad.<name>`` and whose ``METHODS`` become Tensor methods.
+FAMILIES = (conv, pooling)

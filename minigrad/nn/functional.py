@@ -200,3 +200,10 @@ def _index_coefficients(labels, classes, weight, ignore_index, smoothing, dtype)
         per_class = weight if weight is not None else xp.ones(classes, dtype=dtype)
         coef += (smoothing / classes) * per_class * valid[:, None].astype(dtype)
     return coef, row_weight.sum()
+
+
+# ------------------------------------------------------------------ convolution, pooling, resampling
+from ..functions.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402,F401
+from ..functions.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,  # noqa: E402,F401
+                                 adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout2d, interpolate,
+                                 max_pool1d, max_pool2d, pad, upsample)
