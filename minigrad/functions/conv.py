@@ -16,15 +16,19 @@ Function              computes                            backward (upstream ``u
 
 Kernels (see docs/conv.md for the measurements behind the choices):
 
-- *im2col through a strided view.* The (zero-)padded input is viewed, without a copy, as
-  ``(C, kh, kw, N, OH, OW)`` windows (``backend.as_strided``); one copy turns the view into the column
-  matrix ``(C*kh*kw, N*OH*OW)`` and one GEMM ``weight (O, C*kh*kw) @ columns`` gives the output. The GEMM's
-  result is laid out ``(O, N, OH, OW)`` in memory and returned as its ``(N, O, OH, OW)`` transpose (a
-  view), so no copy is spent to reorder it; the next convolution reads that layout as cheaply.
-- *At most one column buffer alive per convolution*, bounded by :data:`IM2COL_BYTES`: a batch whose
-  columns would exceed it is processed in chunks of samples, one GEMM per chunk. Backward does not keep
-  the forward's columns (that would hold ``kh*kw`` copies of every input until backward); it rebuilds
-  them chunk by chunk for the weight gradient.
+- *Layout.* Tensors are (N, C, H, W) at the API, as PyTorch's. In memory the outputs of these kernels
+  are laid out (C, H, W, N) -- the batch innermost -- and returned as transposed views: the GEMM writes
+  that order directly (no copy to reorder it), and every later slice over a window offset, in im2col,
+  col2im and pooling, moves runs of ``W*N`` (stride 1) or ``N`` contiguous numbers instead of runs of
+  ``W``. Elementwise ops keep the layout (NumPy allocates results in their inputs' order). An input laid
+  out otherwise is copied once into that order (with the zero padding).
+- *im2col through a strided view.* The padded input is viewed, without a copy, as
+  ``(C, kh, kw, OH, OW, N)`` windows (``backend.as_strided``); one copy turns the view into the column
+  matrix ``(C*kh*kw, OH*OW*N)`` and one GEMM ``weight (O, C*kh*kw) @ columns`` gives the output.
+- *At most one column buffer alive per convolution*, bounded by :data:`IM2COL_BYTES`: an output whose
+  columns would exceed it is computed in bands of output rows, one GEMM per band, written in place
+  into the output. Backward does not keep the forward's columns (they are ``kh*kw`` times the input,
+  held until backward); it rebuilds them band by band for the weight gradient.
 - *col2im* (the transpose): one GEMM ``weight.T @ grad`` gives the columns of the input gradient, which a
   loop over the ``kh*kw`` window offsets adds back into the padded input, one strided slice each.
 - 1x1 convolutions with stride 1 and no padding skip im2col: the input itself is the column matrix.
@@ -70,43 +74,46 @@ class Geometry:
     def pointwise(self):
         return self.kh == self.kw == self.sh == self.sw == 1 and not self.padded
 
-    def chunk(self, N, itemsize):
-        """Samples per im2col chunk, so that the column buffer stays within IM2COL_BYTES."""
-        per_sample = self.C * self.kh * self.kw * self.OH * self.OW * itemsize
-        return max(1, min(N, IM2COL_BYTES // max(per_sample, 1)))
+    def chunks(self, N, itemsize):
+        """Ranges of output rows whose im2col buffer stays within IM2COL_BYTES (at least one row)."""
+        per_row = self.C * self.kh * self.kw * self.OW * N * itemsize
+        step = max(1, min(self.OH, IM2COL_BYTES // max(per_row, 1)))
+        return [(r, min(self.OH, r + step)) for r in range(0, self.OH, step)]
+
+
+def channels_last_batch(x):
+    """Whether the (N, C, H, W) array ``x`` is laid out (C, H, W, N) in memory, as this module's outputs."""
+    return x.transpose(1, 2, 3, 0).flags.c_contiguous
 
 
 def _pad_input(x, g):
-    """``x`` zero-padded to (N, C, Hp, Wp), in (C, N, Hp, Wp) memory order like the columns."""
-    if not g.padded:
+    """``x`` zero-padded to (N, C, Hp, Wp), laid out (C, Hp, Wp, N) in memory (``x`` itself when it is
+    laid out so and needs no padding)."""
+    if not g.padded and channels_last_batch(x):
         return x
     xp = array_module(x)
     N = x.shape[0]
-    buf = xp.zeros((g.C, N, g.H + g.pt + g.pb, g.W + g.pl + g.pr), dtype=x.dtype).transpose(1, 0, 2, 3)
-    buf[:, :, g.pt:g.pt + g.H, g.pl:g.pl + g.W] = x
-    return buf
+    buf = xp.zeros((g.C, g.H + g.pt + g.pb, g.W + g.pl + g.pr, N), dtype=x.dtype)
+    buf[:, g.pt:g.pt + g.H, g.pl:g.pl + g.W] = x.transpose(1, 2, 3, 0)
+    return buf.transpose(3, 0, 1, 2)
 
 
-def _columns(xpad, g, n0, n1):
-    """The im2col matrix of samples n0:n1, shaped (groups, C/groups*kh*kw, (n1-n0)*OH*OW)."""
-    nb, L = n1 - n0, g.OH * g.OW
-    G = g.groups
+def _columns(xpad, g, r0, r1):
+    """The im2col matrix of output rows r0:r1, (groups, C/groups*kh*kw, (r1-r0)*OW*N), rows ordered
+    (c, i, j) and columns (oh, ow, n)."""
+    N = xpad.shape[0]
+    G, rows = g.groups, r1 - r0
     if g.pointwise:
-        cols = xpad[n0:n1].transpose(1, 0, 2, 3).reshape(g.C, nb * L)   # a view when x is (C, N, ...)
-        return cols.reshape(G, g.C // G, nb * L)
+        cols = xpad.transpose(1, 2, 3, 0)[:, r0:r1].reshape(g.C, rows * g.OW * N)   # a view
+        return cols.reshape(G, g.C // G, rows * g.OW * N)
     xp = array_module(xpad)
-    part = xpad[n0:n1]
+    part = xpad[:, :, r0 * g.sh:]
     sN, sC, sH, sW = part.strides
-    windows = as_strided(part, (g.C, g.kh, g.kw, nb, g.OH, g.OW),
-                         (sC, sH * g.dh, sW * g.dw, sN, sH * g.sh, sW * g.sw))
-    cols = xp.empty((g.C, g.kh, g.kw, nb, g.OH, g.OW), dtype=xpad.dtype)
+    windows = as_strided(part, (g.C, g.kh, g.kw, rows, g.OW, N),
+                         (sC, sH * g.dh, sW * g.dw, sH * g.sh, sW * g.sw, sN))
+    cols = xp.empty((g.C, g.kh, g.kw, rows, g.OW, N), dtype=xpad.dtype)
     cols[...] = windows
-    return cols.reshape(G, g.C // G * g.kh * g.kw, nb * L)
-
-
-def _chunks(N, g, itemsize):
-    step = g.chunk(N, itemsize)
-    return [(n0, min(N, n0 + step)) for n0 in range(0, N, step)]
+    return cols.reshape(G, g.C // G * g.kh * g.kw, rows * g.OW * N)
 
 
 def _grouped(w, g):
@@ -114,68 +121,71 @@ def _grouped(w, g):
 
 
 def _grad_matrix(grad, g):
-    """The output-shaped (N, O, OH, OW) array as (groups, O/groups, N*OH*OW) (a view when it is laid
-    out as this module's outputs are)."""
+    """The output-shaped (N, O, OH, OW) array as (groups, O/groups, OH*OW*N) (a view when it is laid
+    out (O, OH, OW, N), as this module's outputs are)."""
     N = grad.shape[0]
-    return grad.transpose(1, 0, 2, 3).reshape(g.groups, g.O // g.groups, N * g.OH * g.OW)
+    return grad.transpose(1, 2, 3, 0).reshape(g.groups, g.O // g.groups, g.OH * g.OW * N)
 
 
 def conv_forward(x, w, g):
-    """The convolution kernel: (N, C, H, W) * (O, C/groups, kh, kw) -> (N, O, OH, OW)."""
+    """The convolution kernel: (N, C, H, W) * (O, C/groups, kh, kw) -> (N, O, OH, OW), laid out
+    (O, OH, OW, N) in memory."""
     xp = array_module(x)
-    N, L = x.shape[0], g.OH * g.OW
-    out = xp.empty((g.O, N, g.OH, g.OW), dtype=x.dtype)
-    outg = out.reshape(g.groups, g.O // g.groups, N * L)
+    N = x.shape[0]
+    span = g.OW * N
+    out = xp.empty((g.O, g.OH, g.OW, N), dtype=x.dtype)
+    outg = out.reshape(g.groups, g.O // g.groups, g.OH * span)
     wg = _grouped(w, g)
     xpad = _pad_input(x, g)
-    for n0, n1 in _chunks(N, g, x.itemsize):
-        cols = _columns(xpad, g, n0, n1)
-        target = outg[:, :, n0 * L:n1 * L]
+    for r0, r1 in g.chunks(N, x.itemsize):
+        cols = _columns(xpad, g, r0, r1)
+        target = outg[:, :, r0 * span:r1 * span]
         if g.groups == 1:
             gemm(wg[0], cols[0], out=target[0])
         else:
             gemm(wg, cols, out=target)
         del cols
-    return out.transpose(1, 0, 2, 3)
+    return out.transpose(3, 0, 1, 2)
 
 
 def conv_transpose_forward(grad, w, g):
     """The adjoint of conv in x: (N, O, OH, OW) and the kernel -> (N, C, H, W): GEMM, then col2im."""
     xp = array_module(grad)
-    N, L = grad.shape[0], g.OH * g.OW
-    Hp, Wp = g.H + g.pt + g.pb, g.W + g.pl + g.pr
+    N = grad.shape[0]
+    span = g.OW * N
     gm = _grad_matrix(grad, g)
     wt = _grouped(w, g).swapaxes(-1, -2)
     if g.pointwise:
         cols = gemm(wt[0], gm[0]) if g.groups == 1 else gemm(wt, gm)
-        return cols.reshape(g.C, N, g.H, g.W).transpose(1, 0, 2, 3)
-    dx = xp.zeros((g.C, N, Hp, Wp), dtype=grad.dtype)
-    hs, ws = g.sh * (g.OH - 1) + 1, g.sw * (g.OW - 1) + 1
-    for n0, n1 in _chunks(N, g, grad.itemsize):
-        part = gm[:, :, n0 * L:n1 * L]
+        return cols.reshape(g.C, g.H, g.W, N).transpose(3, 0, 1, 2)
+    dx = xp.zeros((g.C, g.H + g.pt + g.pb, g.W + g.pl + g.pr, N), dtype=grad.dtype)
+    ws = g.sw * (g.OW - 1) + 1
+    for r0, r1 in g.chunks(N, grad.itemsize):
+        part = gm[:, :, r0 * span:r1 * span]
         cols = gemm(wt[0], part[0]) if g.groups == 1 else gemm(wt, part)
-        cols = cols.reshape(g.C, g.kh, g.kw, n1 - n0, g.OH, g.OW)
-        target = dx[:, n0:n1]
+        cols = cols.reshape(g.C, g.kh, g.kw, r1 - r0, g.OW, N)
+        hs = g.sh * (r1 - r0 - 1) + 1
         for i in range(g.kh):
+            r = r0 * g.sh + i * g.dh
             for j in range(g.kw):
-                r, c = i * g.dh, j * g.dw
-                target[:, :, r:r + hs:g.sh, c:c + ws:g.sw] += cols[:, i, j]
+                c = j * g.dw
+                dx[:, r:r + hs:g.sh, c:c + ws:g.sw] += cols[:, i, j]
         del cols
-    dx = dx.transpose(1, 0, 2, 3)
     if g.padded:
-        dx = dx[:, :, g.pt:g.pt + g.H, g.pl:g.pl + g.W]
-    return dx
+        dx = dx[:, g.pt:g.pt + g.H, g.pl:g.pl + g.W]
+    return dx.transpose(3, 0, 1, 2)
 
 
 def conv_weight_forward(x, grad, g):
-    """The adjoint of conv in the kernel: sum over the batch of grad @ columns.T -> (O, C/groups, kh, kw)."""
-    N, L = x.shape[0], g.OH * g.OW
+    """The adjoint of conv in the kernel: grad @ columns.T summed over chunks -> (O, C/groups, kh, kw)."""
+    N = x.shape[0]
+    span = g.OW * N
     gm = _grad_matrix(grad, g)
     xpad = _pad_input(x, g)
     dw = None
-    for n0, n1 in _chunks(N, g, x.itemsize):
-        cols = _columns(xpad, g, n0, n1)
-        part = gm[:, :, n0 * L:n1 * L]
+    for r0, r1 in g.chunks(N, x.itemsize):
+        cols = _columns(xpad, g, r0, r1)
+        part = gm[:, :, r0 * span:r1 * span]
         term = gemm(part, cols.swapaxes(-1, -2))
         dw = term if dw is None else dw.__iadd__(term)
         del cols

@@ -1,15 +1,20 @@
 """Pooling, padding and resampling (NCHW): ``max_pool1d/2d``, ``avg_pool1d/2d``, the adaptive pools,
 ``pad``, ``interpolate`` and ``dropout2d``, with PyTorch's arguments, output sizes and index rules.
 
-Kernels work on window views (``backend.as_strided``), never on one pixel at a time:
+Kernels work on window views, never on one pixel at a time: for each of the kh*kw offsets of a window,
+the strided view ``xpad[:, :, i*d : : stride, j*d : : stride]`` holds that offset's element of every
+window (:meth:`PoolGeometry.slices`), so a pooling is kh*kw whole-array operations. Padded buffers are
+laid out (C, H, W, N) in memory like the convolutions' outputs (functions/conv.py), so those views move
+long contiguous runs.
 
-- max pooling views the (-inf-)padded input as (N, C, OH, OW, kh, kw) windows and takes the first
-  maximum of each (NaN counts as the largest, as PyTorch); it returns the maximum's flat index into the
-  H*W plane (``return_indices``), and the gradient goes through the pair ``PlaneGather`` /
-  ``PlaneScatter``, each the other's derivative (adaptive max pooling uses the same pair);
-- average pooling sums the windows of the zero-padded input and divides by PyTorch's divisor
+- max pooling takes the elementwise maximum over the offsets and then the first offset holding it (a
+  NaN wins, the last NaN of a window, as PyTorch); ``return_indices`` gives that position as a flat
+  index into the H*W input plane. The gradient goes through the pair ``WindowScatter`` /
+  ``WindowGather``, each the other's derivative; adaptive max pooling, whose windows differ in size,
+  gathers by flat index (``PlaneGather`` / ``PlaneScatter``);
+- average pooling sums the offsets' views of the zero-padded input and divides by PyTorch's divisor
   (``count_include_pad``, ``divisor_override``, windows cut by ``ceil_mode``); its transpose adds the
-  gradient back over the kh*kw window offsets, one strided slice each;
+  gradient back over the offsets;
 - the non-constant pads and nearest interpolation gather along one axis with an index map
   (``AxisTake``), whose adjoint is a scatter-add (``AxisScatter``);
 - bilinear interpolation and adaptive average pooling are separable linear maps: two small matrix
@@ -19,7 +24,7 @@ import math
 import warnings
 
 from ..autograd.function import Function
-from ..backend import array_module, as_strided, random_uniform, scatter_add
+from ..backend import array_module, random_uniform, scatter_add
 
 __all__ = ['max_pool1d', 'max_pool2d', 'avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d']
 METHODS = {}
@@ -91,19 +96,24 @@ class PoolGeometry:
         self.Wp = max(W + 2 * self.pw, (self.OW - 1) * self.sw + self.dw * (self.kw - 1) + 1)
 
     def padded(self, x, fill):
-        """``x`` inside a (N, C, Hp, Wp) buffer filled with ``fill`` (``x`` itself when none is needed)."""
+        """``x`` inside an (N, C, Hp, Wp) buffer filled with ``fill``, laid out (C, Hp, Wp, N) in memory as
+        the convolutions' outputs (``x`` itself when no padding is needed)."""
         if self.Hp == self.H and self.Wp == self.W:
             return x
-        xp = array_module(x)
-        buf = xp.full(x.shape[:2] + (self.Hp, self.Wp), fill, dtype=x.dtype)
+        buf = self.blank(x, fill, x.dtype)
         buf[:, :, self.ph:self.ph + self.H, self.pw:self.pw + self.W] = x
         return buf
 
-    def windows(self, xpad):
-        """The (N, C, OH, OW, kh, kw) window view of a padded input (no copy)."""
-        sN, sC, sH, sW = xpad.strides
-        return as_strided(xpad, xpad.shape[:2] + (self.OH, self.OW, self.kh, self.kw),
-                          (sN, sC, sH * self.sh, sW * self.sw, sH * self.dh, sW * self.dw))
+    def blank(self, like, fill, dtype):
+        """An (N, C, Hp, Wp) array filled with ``fill``, laid out (C, Hp, Wp, N)."""
+        xp = array_module(like)
+        N, C = like.shape[:2]
+        return xp.full((C, self.Hp, self.Wp, N), fill, dtype=dtype).transpose(3, 0, 1, 2)
+
+    def slices(self, xpad):
+        """For each window offset k = i * kw + j: the (N, C, OH, OW) strided view of the padded input
+        that offset meets in every window."""
+        return [xpad[:, :, rows, cols] for _, _, rows, cols in self.offsets()]
 
     def offsets(self):
         """(row, column) slices of the padded input met by window offset (i, j), for each offset."""
@@ -116,9 +126,6 @@ class PoolGeometry:
     def crop(self, xpad):
         return xpad[:, :, self.ph:self.ph + self.H, self.pw:self.pw + self.W]
 
-    @property
-    def overlapping(self):
-        return self.sh < self.dh * (self.kh - 1) + 1 or self.sw < self.dw * (self.kw - 1) + 1
 
 
 def _pool_geometry(op, x, kernel_size, stride, padding, dilation, ceil_mode):
@@ -126,6 +133,20 @@ def _pool_geometry(op, x, kernel_size, stride, padding, dilation, ceil_mode):
     stride = kernel if stride is None or stride == () or stride == [] else _tuple(stride, 2, 'stride', op, 1)
     return PoolGeometry(op, x.shape[2], x.shape[3], kernel, stride, _tuple(padding, 2, 'padding', op),
                         _tuple(dilation, 2, 'dilation', op, 1), ceil_mode)
+
+
+def batch_innermost(a):
+    """Whether the (N, C, H, W) array ``a`` is laid out (C, H, W, N) in memory (see functions/conv.py)."""
+    return a.ndim == 4 and a.transpose(1, 2, 3, 0).flags.c_contiguous
+
+
+def same_layout(a, like):
+    """``a`` copied to the (C, H, W, N) memory order of ``like`` when their layouts differ (elementwise
+    work on two layouts at once is several times slower than either)."""
+    if batch_innermost(like) and not batch_innermost(a):
+        xp = array_module(a)
+        return xp.ascontiguousarray(a.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    return a
 
 
 # ------------------------------------------------------------------------ gather / scatter in planes
@@ -173,16 +194,93 @@ class PlaneScatter(Function):
 
 
 # ------------------------------------------------------------------------------------- max pooling
-def _max_indices(x, g):
-    """Flat H*W index of the first maximum of each window (an int64 (N, C, OH, OW) array)."""
+def _window_max(x, g):
+    """The maximum of each window and its offset in the window (first maximum; a NaN wins, the last
+    NaN of a window as in PyTorch): ((N, C, OH, OW) values, int8/int32 offsets k = i * kw + j)."""
     xp = array_module(x)
-    win = g.windows(g.padded(x, -math.inf))
-    N, C = x.shape[:2]
-    local = win.reshape(N, C, g.OH, g.OW, g.kh * g.kw).argmax(axis=-1)
-    i, j = local // g.kw, local % g.kw
-    rows = xp.arange(g.OH).reshape(-1, 1) * g.sh - g.ph + i * g.dh
-    cols = xp.arange(g.OW).reshape(1, -1) * g.sw - g.pw + j * g.dw
+    views = g.slices(g.padded(x, -math.inf))
+    kk = len(views)
+    kind = xp.int8 if kk < 128 else xp.int32
+    best = views[0] + 0 if kk == 1 else xp.maximum(views[0], views[1])
+    for v in views[2:]:
+        xp.maximum(best, v, out=best)
+    if bool(xp.isnan(best).any()):
+        best = views[0] + 0
+        where = xp.zeros_like(best, dtype=kind)
+        for k in range(1, kk):
+            v = views[k]
+            m = (v > best) | xp.isnan(v)
+            xp.copyto(best, v, where=m)
+            xp.copyto(where, k, where=m)
+        return best, where
+    where = xp.full_like(best, kk - 1, dtype=kind)
+    for k in range(kk - 2, -1, -1):   # descending, so the first offset holding the maximum stays
+        hit = views[k] == best           # arithmetic instead of a masked copy: no branch per element
+        where -= hit * (where - k)
+    return best, where
+
+
+def _plane_index(where, g):
+    """Window offsets -> flat indices into the H*W input plane (PyTorch's return_indices)."""
+    xp = array_module(where)
+    i, j = where // g.kw, where % g.kw
+    rows = xp.arange(g.OH).reshape(-1, 1) * g.sh - g.ph + i.astype(xp.int64) * g.dh
+    cols = xp.arange(g.OW).reshape(1, -1) * g.sw - g.pw + j.astype(xp.int64) * g.dw
     return rows * g.W + cols
+
+
+class MaxPool(Function):
+    """The maximum of each window, found by :func:`_window_max` (``best``, at offsets ``where``); the
+    gradient goes to the maximum's position (``WindowScatter``)."""
+
+    @staticmethod
+    def forward(ctx, x, g, best, where):
+        ctx.g, ctx.where = g, where
+        return best
+
+    @staticmethod
+    def backward(ctx, grad):
+        return WindowScatter.call(grad, ctx.g, ctx.where), None, None, None
+
+
+class WindowScatter(Function):
+    """Each window's value sent to the input position at its offset ``where`` (overlaps accumulate)."""
+
+    @staticmethod
+    def forward(ctx, grad, g, where):
+        xp = array_module(grad)
+        ctx.g, ctx.where = g, where
+        grad = same_layout(grad, where)
+        dx = g.blank(grad, 0, grad.dtype)
+        disjoint = g.sh >= g.dh * (g.kh - 1) + 1 and g.sw >= g.dw * (g.kw - 1) + 1
+        for k, view in enumerate(g.slices(dx)):
+            if disjoint:   # each input position belongs to one window at most: no sum needed
+                xp.multiply(grad, where == k, out=view)
+            else:
+                view += grad * (where == k)
+        return g.crop(dx)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return WindowGather.call(grad, ctx.g, ctx.where), None, None
+
+
+class WindowGather(Function):
+    """The adjoint of :class:`WindowScatter`: each window's element at offset ``where``."""
+
+    @staticmethod
+    def forward(ctx, x, g, where):
+        xp = array_module(x)
+        ctx.g, ctx.where = g, where
+        views = g.slices(g.padded(x, 0))
+        out = xp.multiply(views[0], where == 0)
+        for k in range(1, len(views)):
+            out += views[k] * (where == k)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return WindowScatter.call(grad, ctx.g, ctx.where), None, None
 
 
 def _check_float(op, x):
@@ -198,13 +296,14 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     x, unbatched = _batched(input, 'max_pool2d')
     _check_float('max_pool2d', x)
     g = _pool_geometry('max_pool2d', x, kernel_size, stride, padding, dilation, ceil_mode)
-    index = _max_indices(x._array, g)
-    out = PlaneGather.apply(x, index, not g.overlapping)
+    best, where = _window_max(x._array, g)
+    out = MaxPool.apply(x, g, best, where)
+    if not return_indices:
+        return out.squeeze(0) if unbatched else out
+    index = _plane_index(where, g)
     if unbatched:
         out, index = out.squeeze(0), index[0]
-    if return_indices:
-        return out, _ops().constant(index)
-    return out
+    return out, _ops().constant(index)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -254,8 +353,12 @@ class AvgPool(Function):
     @staticmethod
     def forward(ctx, x, g, divisor):
         ctx.g, ctx.divisor = g, divisor
-        out = g.windows(g.padded(x, 0)).sum(axis=(4, 5))
-        out /= divisor
+        views = g.slices(g.padded(x, 0))
+        out = views[0] / divisor if len(views) == 1 else views[0] + views[1]
+        for v in views[2:]:
+            out += v
+        if len(views) > 1:
+            out /= divisor
         return out
 
     @staticmethod
@@ -269,11 +372,11 @@ class AvgPoolTranspose(Function):
     @staticmethod
     def forward(ctx, grad, g, divisor):
         ctx.g, ctx.divisor = g, divisor
-        xp = array_module(grad)
         share = grad / divisor
-        dx = xp.zeros(grad.shape[:2] + (g.Hp, g.Wp), dtype=grad.dtype)
-        for _, _, rows, cols in g.offsets():
-            dx[:, :, rows, cols] += share
+        dx = g.blank(grad, 0, grad.dtype)
+        share = same_layout(share, dx)
+        for view in g.slices(dx):
+            view += share
         return g.crop(dx)
 
     @staticmethod
