@@ -59,12 +59,14 @@ class Geometry:
     __slots__ = ('C', 'H', 'W', 'O', 'kh', 'kw', 'sh', 'sw', 'dh', 'dw', 'pt', 'pb', 'pl', 'pr', 'groups',
                  'OH', 'OW')
 
-    def __init__(self, C, H, W, O, kh, kw, stride, padding, dilation, groups):
+    def __init__(self, C, H, W, O, kh, kw, stride, padding, dilation, groups, out_size=None):
         self.C, self.H, self.W, self.O, self.kh, self.kw = C, H, W, O, kh, kw
         (self.sh, self.sw), (self.dh, self.dw), self.groups = stride, dilation, groups
         self.pt, self.pb, self.pl, self.pr = padding
         self.OH = (H + self.pt + self.pb - self.dh * (kh - 1) - 1) // self.sh + 1
         self.OW = (W + self.pl + self.pr - self.dw * (kw - 1) - 1) // self.sw + 1
+        if out_size is not None:   # a transposed conv's input, smaller when output_padding >= stride
+            self.OH, self.OW = out_size
 
     @property
     def padded(self):
@@ -72,7 +74,8 @@ class Geometry:
 
     @property
     def pointwise(self):
-        return self.kh == self.kw == self.sh == self.sw == 1 and not self.padded
+        return (self.kh == self.kw == self.sh == self.sw == 1 and not self.padded and self.OH == self.H
+                and self.OW == self.W)
 
     def chunks(self, N, itemsize):
         """Ranges of output rows whose im2col buffer stays within IM2COL_BYTES (at least one row)."""
@@ -176,10 +179,41 @@ def conv_transpose_forward(grad, w, g):
     return dx.transpose(3, 0, 1, 2)
 
 
+#: Stride-1 weight gradients of inputs with at least this many channels skip im2col (see below).
+SHIFTED_MIN_CHANNELS = 8
+
+
+def _weight_grad_shifted(x, grad, g):
+    """The weight gradient of a stride-1 convolution without an im2col buffer.
+
+    In the padded input laid out (C, Hp, Wp, N), the elements that window offset (i, j) meets, taken over
+    the *full padded width* (output columns OW..Wp-1 being junk), form one contiguous run of each channel
+    starting at ``(i*dh*Wp + j*dw) * N``: a plain strided 2-D view, which BLAS reads directly. With the
+    gradient spread on the same full-width grid (zeros in the junk columns),
+    ``dw[:, :, i, j] = grad_full (O, M) @ view_ij.T (M, C)``: kh*kw GEMMs with a long inner dimension and
+    no copy of the input (the junk columns cost (Wp - OW) / OW more arithmetic)."""
+    xp = array_module(x)
+    N = x.shape[0]
+    Hp, Wp = g.H + g.pt + g.pb, g.W + g.pl + g.pr
+    flat = _pad_input(x, g).transpose(1, 2, 3, 0).reshape(g.C, Hp * Wp * N)
+    full = xp.zeros((g.O, g.OH, Wp, N), dtype=grad.dtype)
+    full[:, :, :g.OW] = grad.transpose(1, 2, 3, 0)
+    M = g.OH * Wp * N - (g.kw - 1) * g.dw * N   # the last row's junk columns would run past the end
+    full = full.reshape(g.O, g.OH * Wp * N)[:, :M]
+    dw = xp.empty((g.kh, g.kw, g.O, g.C), dtype=grad.dtype)
+    for i in range(g.kh):
+        for j in range(g.kw):
+            start = (i * g.dh * Wp + j * g.dw) * N
+            gemm(full, flat[:, start:start + M].T, out=dw[i, j])
+    return xp.ascontiguousarray(dw.transpose(2, 3, 0, 1))
+
+
 def conv_weight_forward(x, grad, g):
     """The adjoint of conv in the kernel: grad @ columns.T summed over chunks -> (O, C/groups, kh, kw)."""
     N = x.shape[0]
     span = g.OW * N
+    if g.sh == g.sw == 1 and g.groups == 1 and not g.pointwise and g.C >= SHIFTED_MIN_CHANNELS:
+        return _weight_grad_shifted(x, grad, g)
     gm = _grad_matrix(grad, g)
     xpad = _pad_input(x, g)
     dw = None
@@ -417,7 +451,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         raise RuntimeError(f"{op}: bias must have shape ({Cout},) (one per output channel), got "
                            f"{tuple(bias.shape)}")
     # The adjoint of a conv2d from (N, C_out, OH, OW) to (N, C_in, H, W) with this very weight.
-    g = Geometry(Cout, OH, OW, Cin, kh, kw, stride, (pad[0], pad[0], pad[1], pad[1]), dilation, groups)
+    g = Geometry(Cout, OH, OW, Cin, kh, kw, stride, (pad[0], pad[0], pad[1], pad[1]), dilation, groups,
+                 (H, W))
     out = ConvTranspose.apply(x, weight, g)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)
