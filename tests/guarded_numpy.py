@@ -210,7 +210,7 @@ CUPY_FUNCTIONS = frozenset("""
     nonzero not_equal ones ones_like outer pad power prod put_along_axis ravel repeat reshape round sign
     sin sinh sort split sqrt square squeeze stack std subtract sum swapaxes take take_along_axis tanh
     tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like result_type
-    linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
+    lib.stride_tricks.as_strided linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
     """.split()) | {f'random.Generator.{m}' for m in (
         'random', 'uniform', 'integers', 'standard_normal', 'standard_exponential', 'exponential', 'beta',
         'binomial', 'chisquare', 'dirichlet', 'f', 'gamma', 'geometric', 'hypergeometric', 'logseries',
@@ -249,6 +249,13 @@ class _GuardedRandom:
         return _GuardedGenerator(seed, self._calls)
 
 
+class _GuardedModules:
+    """A namespace of guarded sub-modules (``xp.lib.stride_tricks``)."""
+
+    def __init__(self, **modules):
+        self.__dict__.update(modules)
+
+
 class GuardedNumpy(_GuardedFunctions):
     """The array module of guarded arrays, shaped like CuPy: NumPy's functions returning guarded
     arrays, ``asnumpy`` to copy to the host, ``random.default_rng``. ``calls`` counts every call."""
@@ -258,6 +265,9 @@ class GuardedNumpy(_GuardedFunctions):
     def __init__(self):
         super().__init__(numpy, '', collections.Counter())
         self.linalg = _GuardedFunctions(numpy.linalg, 'linalg.', self.calls)
+        # cupy.lib.stride_tricks.as_strided (the window views of convolution)
+        self.lib = _GuardedModules(stride_tricks=_GuardedFunctions(numpy.lib.stride_tricks,
+                                                                   'lib.stride_tricks.', self.calls))
         self.random = _GuardedRandom(self.calls)
 
     def asarray(self, data, dtype=None):

@@ -138,6 +138,10 @@ if F is not None and hasattr(F, 'cross_entropy') and hasattr(F, 'mse_loss'):
     })
 
 
+from op_cases_conv import CASES as _CONV_CASES  # noqa: E402  (convolution and pooling)
+CASES.update(_CONV_CASES)
+
+
 # -------------------------------------------------------------------------------------- the harness
 def make_inputs(makers, seed):
     """Host values for the inputs of a case: float arrays, or (kind, array) for 'index' and 'constant'
