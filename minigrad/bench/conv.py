@@ -26,8 +26,8 @@ allocations to tracemalloc; torch's allocator does not).
 import sys
 import time
 
-from .common import (base_parser, fmt, measure, metadata, print_conditions, rss_mb, run_worker,
-                     save_results, summarize, table, xp)
+from .common import (base_parser, fmt, format_seconds, measure, metadata, print_conditions, rss_mb,
+                     run_worker, save_results, summarize, table, xp)
 
 MODELS = ('lenet', 'resblock')
 TARGETS = {'lenet': 1.0, 'resblock': 1.3}   # minigrad / torch step time the issue asks for
@@ -123,6 +123,86 @@ def make_step(lib_name, model, quick=False):
         opt.step()
         return loss
     return step
+
+
+# ---------------------------------------------------------------------------------- loop kernels
+def _image(n):
+    """(1, 2, s, s) images of about n elements (at least 6 x 6)."""
+    side = max(6, int((n // 2) ** 0.5))
+    return (1, 2, side, side)
+
+
+def _loops():
+    from ..kernels import conv_loops
+    return conv_loops
+
+
+#: Rows of ``minigrad bench loop-vs-vectorized`` (its KERNELS format: input shapes for size n, loop
+#: forward, loop backward, vectorised forward): the loops of kernels/conv_loops.py against im2col.
+LOOP_KERNELS = {
+    'conv2d 3x3': (lambda n: [_image(n), (4, 2, 3, 3)],
+                   lambda x, w, aux: _loops().conv2d(x, w, padding=1),
+                   lambda g, x, w, aux: _loops().conv2d_backward(g, x, w, padding=1)[:2],
+                   lambda x, w, aux: _conv2d(x, w, padding=1)),
+    'max_pool2d 2x2': (lambda n: [_image(n)], lambda x, aux: _loops().max_pool2d(x, 2)[0],
+                       lambda g, x, aux: (_loops().max_pool2d_backward(g, x, 2),),
+                       lambda x, aux: _functional().max_pool2d(x, 2)),
+    'avg_pool2d 2x2': (lambda n: [_image(n)], lambda x, aux: _loops().avg_pool2d(x, 2),
+                       lambda g, x, aux: (_loops().avg_pool2d_backward(g, x, 2),),
+                       lambda x, aux: _functional().avg_pool2d(x, 2)),
+}
+
+
+def _functional():
+    from ..nn import functional
+    return functional
+
+
+def _conv2d(*args, **kwargs):
+    return _functional().conv2d(*args, **kwargs)
+
+
+def kernel_table(quick, repeat, clock):
+    """Loops vs im2col vs torch on one small convolution and pooling, forward + backward."""
+    import minigrad
+    loops = _loops()
+    shape_x, shape_w = ((1, 2, 8, 8), (2, 2, 3, 3)) if quick else ((4, 3, 16, 16), (8, 3, 3, 3))
+    rng = xp.random.default_rng(1)
+    x = rng.standard_normal(shape_x).astype(xp.float32)
+    w = rng.standard_normal(shape_w).astype(xp.float32)
+    xl, wl = x.tolist(), w.tolist()
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    rows = []
+    specs = {
+        'conv2d 3x3 pad 1': (
+            lambda: loops.conv2d_backward(loops.conv2d(xl, wl, padding=1), xl, wl, padding=1),
+            lambda lib, F, a, b: F.conv2d(a, b, padding=1)),
+        'max_pool2d 2x2': (
+            lambda: loops.max_pool2d_backward(loops.max_pool2d(xl, 2)[0], xl, 2),
+            lambda lib, F, a, b: F.max_pool2d(a, 2)),
+        'avg_pool2d 2x2': (
+            lambda: loops.avg_pool2d_backward(loops.avg_pool2d(xl, 2), xl, 2),
+            lambda lib, F, a, b: F.avg_pool2d(a, 2)),
+    }
+    for name, (loop, op) in specs.items():
+        def vectorised(lib, F):
+            a, b = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+
+            def run():
+                out = op(lib, F, a, b)
+                out.backward(lib.ones_like(out))
+            return run
+        cases = {'loops': loop, 'im2col': vectorised(minigrad, _functional())}
+        if torch is not None:
+            cases['torch'] = vectorised(torch, torch.nn.functional)
+        samples = measure(cases, repeat=repeat, warmup=1, clock=clock)
+        med = {k: summarize(v['total'])['median'] for k, v in samples.items()}
+        rows.append({'kernel': name, 'input': shape_x, 'weight': shape_w,
+                     **{f'{k}_s': v for k, v in med.items()}})
+    return rows
 
 
 # ------------------------------------------------------------------------------------------ measures
@@ -258,7 +338,14 @@ def run(args, command='minigrad bench conv'):
         for lib, m in r['memory'].items():
             if m.get('status') != 'ok':
                 print(f"memory of {r['model']} {lib}: {m.get('reason')}")
-    record = dict(metadata(command, args), repeat=repeat, batch_norm=bn, rows=rows)
+    kernels = kernel_table(args.quick, min(repeat, 5), args.clock)
+    print(f"\nforward + backward of one op on {kernels[0]['input']} (conv weight {kernels[0]['weight']}): Python loops "
+          "(kernels/conv_loops.py) vs minigrad's im2col vs torch")
+    print(table(['kernel', 'loops', 'im2col', 'torch', 'loops / im2col', 'im2col / torch'],
+                [[k['kernel'], format_seconds(k['loops_s']), format_seconds(k['im2col_s']),
+                  format_seconds(k['torch_s']) if 'torch_s' in k else '-', f"{k['loops_s'] / k['im2col_s']:,.0f}x",
+                  fmt(k['im2col_s'] / k['torch_s'] if 'torch_s' in k else None)] for k in kernels]))
+    record = dict(metadata(command, args), repeat=repeat, batch_norm=bn, rows=rows, kernels=kernels)
     save_results(args, 'conv', record)
     return record
 

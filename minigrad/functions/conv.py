@@ -40,7 +40,7 @@ __all__ = ['conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d']
 METHODS = {}
 
 #: Upper bound, in bytes, of the im2col buffer of one convolution; larger batches are split in chunks.
-IM2COL_BYTES = 1 << 24
+IM2COL_BYTES = 1 << 22
 
 
 def gemm(a, b, out=None):
