@@ -220,3 +220,14 @@ def test_conv_padding_modes_pad_before_the_convolution():
         conv = nn.Conv2d(2, 3, 3, padding=1, padding_mode=mode)
         expected = F.conv2d(F.pad(x, (1, 1, 1, 1), mode=mode), conv.weight, conv.bias)
         numpy.testing.assert_allclose(conv(x).detach().numpy(), expected.detach().numpy(), rtol=1e-6)
+
+
+def test_bench_conv_runs_end_to_end(tmp_path):
+    import json
+    from minigrad import bench
+    assert bench.main(['conv', '--quick', '--no-memory', '--models', 'lenet', '--out', str(tmp_path)]) == 0
+    record = json.load(open(tmp_path / 'conv.json'))
+    row, = record['rows']
+    assert row['model'] == 'lenet' and row['minigrad_ms'] > 0 and 0 < row['conv_gemm_share'] < 1
+    assert {k['kernel'] for k in record['kernels']} == {'conv2d 3x3 pad 1', 'max_pool2d 2x2', 'avg_pool2d 2x2'}
+    assert (tmp_path / 'conv.png').exists()

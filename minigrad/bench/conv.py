@@ -26,7 +26,7 @@ allocations to tracemalloc; torch's allocator does not).
 import sys
 import time
 
-from .common import (base_parser, fmt, format_seconds, measure, metadata, print_conditions, rss_mb,
+from .common import (base_parser, fmt, format_seconds, measure, metadata, new_figure, print_conditions, rss_mb,
                      run_worker, save_results, summarize, table, xp)
 
 MODELS = ('lenet', 'resblock')
@@ -346,8 +346,27 @@ def run(args, command='minigrad bench conv'):
                   format_seconds(k['torch_s']) if 'torch_s' in k else '-', f"{k['loops_s'] / k['im2col_s']:,.0f}x",
                   fmt(k['im2col_s'] / k['torch_s'] if 'torch_s' in k else None)] for k in kernels]))
     record = dict(metadata(command, args), repeat=repeat, batch_norm=bn, rows=rows, kernels=kernels)
-    save_results(args, 'conv', record)
+    save_results(args, 'conv', record, plot(rows))
     return record
+
+
+def plot(rows):
+    """Step time and peak memory, minigrad beside torch, per model."""
+    fig = new_figure(9, 3.8)
+    ax_time, ax_mem = fig.subplots(1, 2)
+    names = [r['model'] for r in rows]
+    at = list(range(len(rows)))
+    for offset, lib, colour in ((-0.2, 'minigrad', 'C0'), (0.2, 'torch', 'C1')):
+        ax_time.bar([a + offset for a in at], [r[f'{lib}_ms'] or 0 for r in rows], 0.4, label=lib, color=colour)
+        ax_mem.bar([a + offset for a in at],
+                   [r['memory'].get(lib, {}).get('rss_peak_growth_mb') or 0 for r in rows], 0.4, label=lib,
+                   color=colour)
+    for ax, title in ((ax_time, 'one SGD step (ms, median)'), (ax_mem, 'peak RSS growth of a step (MiB)')):
+        ax.set_xticks(at)
+        ax.set_xticklabels(names)
+        ax.set_title(title)
+        ax.legend()
+    return fig
 
 
 def parser():
