@@ -1,5 +1,7 @@
 """Convolution, pooling, padding and resampling against PyTorch: forward, first and second derivatives
 on random shapes (hypothesis), including stride/dilation/groups/padding corners and odd sizes."""
+import math
+
 import numpy
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -306,3 +308,53 @@ def test_interpolate_linear_and_nearest_3d():
     x = normal(rng, 2, 3, 5)
     check(lambda t: F.interpolate(t, size=8, mode='linear'), lambda t: TF.interpolate(t, size=8, mode='linear'), [x])
     check(lambda t: F.interpolate(t, scale_factor=3), lambda t: TF.interpolate(t, scale_factor=3), [x])
+
+
+# -------------------------------------------------------------------------------------------- modules
+def _copy_parameters(ours, theirs):
+    with torch.no_grad():
+        for (name, p), (tname, q) in zip(ours.named_parameters(), theirs.named_parameters()):
+            assert name == tname and tuple(p.shape) == tuple(q.shape)
+            q.copy_(torch.from_numpy(p.detach().numpy()))
+
+
+@pytest.mark.parametrize('make', [
+    lambda nn: nn.Conv2d(4, 6, 3, stride=2, padding=1, groups=2),
+    lambda nn: nn.Conv2d(4, 3, (3, 2), padding=(1, 2), padding_mode='reflect', bias=False),
+    lambda nn: nn.Conv2d(4, 3, 3, padding='same', dilation=2, padding_mode='circular'),
+    lambda nn: nn.Conv2d(4, 3, 3, padding=2, padding_mode='replicate'),
+    lambda nn: nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1),
+    lambda nn: nn.MaxPool2d(3, 2, 1, ceil_mode=True), lambda nn: nn.AvgPool2d(2, count_include_pad=False),
+    lambda nn: nn.AdaptiveAvgPool2d((2, 3)), lambda nn: nn.AdaptiveMaxPool2d(3),
+    lambda nn: nn.Upsample(scale_factor=2, mode='bilinear', align_corners=True),
+    lambda nn: nn.ReflectionPad2d((1, 2, 0, 1)), lambda nn: nn.ReplicationPad2d(2),
+    lambda nn: nn.ZeroPad2d(1), lambda nn: nn.ConstantPad2d((1, 0, 2, 1), -1.5),
+])
+def test_modules_match_torch(make):
+    ours, theirs = make(minigrad.nn).double(), make(torch.nn).double()
+    assert repr(ours) == repr(theirs)
+    _copy_parameters(ours, theirs)
+    rng = numpy.random.default_rng(7)
+    x = rng.standard_normal((2, 4, 7, 6))
+    params_m = list(ours.parameters())
+    params_t = list(theirs.parameters())
+    xm, xt = minigrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out_m, out_t = ours(xm), theirs(xt)
+    numpy.testing.assert_allclose(out_m.detach().numpy(), out_t.detach().numpy(), atol=1e-10)
+    g = rng.standard_normal(tuple(out_t.shape))
+    (out_m * minigrad.tensor(g)).sum().backward()
+    (out_t * torch.tensor(g)).sum().backward()
+    numpy.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-10)
+    for p, q in zip(params_m, params_t):
+        numpy.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), atol=1e-9)
+
+
+def test_conv_transpose_output_size_and_default_init_match_torch():
+    ours, theirs = minigrad.nn.ConvTranspose2d(3, 2, 3, stride=2), torch.nn.ConvTranspose2d(3, 2, 3, stride=2)
+    x = numpy.random.default_rng(8).standard_normal((1, 3, 4, 4)).astype(numpy.float32)
+    assert ours(minigrad.tensor(x), output_size=(10, 10)).shape == \
+        tuple(theirs(torch.tensor(x), output_size=(10, 10)).shape)
+    for m in (ours, minigrad.nn.Conv2d(3, 8, 5)):
+        fan_in = m.weight.shape[1] * 5 * 5 if m.weight.shape[-1] == 5 else m.weight.shape[1] * 9
+        bound = 1 / math.sqrt(fan_in)
+        assert float(m.weight.abs().max()) <= bound and float(m.bias.abs().max()) <= bound
