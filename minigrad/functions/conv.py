@@ -190,7 +190,7 @@ def _weight_grad_shifted(x, grad, g):
     the *full padded width* (output columns OW..Wp-1 being junk), form one contiguous run of each channel
     starting at ``(i*dh*Wp + j*dw) * N``: a plain strided 2-D view, which BLAS reads directly. With the
     gradient spread on the same full-width grid (zeros in the junk columns),
-    ``dw[:, :, i, j] = grad_full (O, M) @ view_ij.T (M, C)``: kh*kw GEMMs with a long inner dimension and
+    ``dw[:, :, i, j].T = view_ij (C, M) @ grad_full.T (M, O)``: kh*kw GEMMs with a long inner dimension and
     no copy of the input (the junk columns cost (Wp - OW) / OW more arithmetic)."""
     xp = array_module(x)
     N = x.shape[0]
@@ -200,12 +200,12 @@ def _weight_grad_shifted(x, grad, g):
     full[:, :, :g.OW] = grad.transpose(1, 2, 3, 0)
     M = g.OH * Wp * N - (g.kw - 1) * g.dw * N   # the last row's junk columns would run past the end
     full = full.reshape(g.O, g.OH * Wp * N)[:, :M]
-    dw = xp.empty((g.kh, g.kw, g.O, g.C), dtype=grad.dtype)
+    dw = xp.empty((g.kh, g.kw, g.C, g.O), dtype=grad.dtype)
     for i in range(g.kh):
         for j in range(g.kw):
             start = (i * g.dh * Wp + j * g.dw) * N
-            gemm(full, flat[:, start:start + M].T, out=dw[i, j])
-    return xp.ascontiguousarray(dw.transpose(2, 3, 0, 1))
+            gemm(flat[:, start:start + M], full.T, out=dw[i, j])    # (C, O): the faster orientation
+    return xp.ascontiguousarray(dw.transpose(3, 2, 0, 1))
 
 
 def conv_weight_forward(x, grad, g):
@@ -220,10 +220,12 @@ def conv_weight_forward(x, grad, g):
     for r0, r1 in g.chunks(N, x.itemsize):
         cols = _columns(xpad, g, r0, r1)
         part = gm[:, :, r0 * span:r1 * span]
-        term = gemm(part, cols.swapaxes(-1, -2))
+        # columns @ grad.T, (K, O): faster than grad @ columns.T for BLAS on these skinny shapes
+        term = gemm(cols[0], part[0].T) if g.groups == 1 else gemm(cols, part.swapaxes(-1, -2))
         dw = term if dw is None else dw.__iadd__(term)
         del cols
-    return dw.reshape(g.O, g.C // g.groups, g.kh, g.kw)
+    dw = dw.T if g.groups == 1 else dw.swapaxes(-1, -2)
+    return array_module(x).ascontiguousarray(dw).reshape(g.O, g.C // g.groups, g.kh, g.kw)
 
 
 class Conv2d(Function):
