@@ -10,7 +10,7 @@ from op_cases import normal
 CASES = {
     'conv2d': (lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2), groups=2) ** 2,
                [normal(2, 4, 6, 7), normal(4, 2, 3, 2), normal(4)]),
-    'conv2d 1x1 and stride-1 weight gradient': (
+    'conv2d 1x1 and same padding': (
         lambda x, w1, w3: F.conv2d(F.conv2d(x, w1), w3, padding='same') ** 2,
         [normal(2, 8, 4, 5), normal(8, 8, 1, 1), normal(2, 8, 3, 3)]),
     'conv_transpose2d': (lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1) ** 2,

@@ -179,41 +179,10 @@ def conv_transpose_forward(grad, w, g):
     return dx.transpose(3, 0, 1, 2)
 
 
-#: Stride-1 weight gradients of inputs with at least this many channels skip im2col (see below).
-SHIFTED_MIN_CHANNELS = 8
-
-
-def _weight_grad_shifted(x, grad, g):
-    """The weight gradient of a stride-1 convolution without an im2col buffer.
-
-    In the padded input laid out (C, Hp, Wp, N), the elements that window offset (i, j) meets, taken over
-    the *full padded width* (output columns OW..Wp-1 being junk), form one contiguous run of each channel
-    starting at ``(i*dh*Wp + j*dw) * N``: a plain strided 2-D view, which BLAS reads directly. With the
-    gradient spread on the same full-width grid (zeros in the junk columns),
-    ``dw[:, :, i, j].T = view_ij (C, M) @ grad_full.T (M, O)``: kh*kw GEMMs with a long inner dimension and
-    no copy of the input (the junk columns cost (Wp - OW) / OW more arithmetic)."""
-    xp = array_module(x)
-    N = x.shape[0]
-    Hp, Wp = g.H + g.pt + g.pb, g.W + g.pl + g.pr
-    flat = _pad_input(x, g).transpose(1, 2, 3, 0).reshape(g.C, Hp * Wp * N)
-    full = xp.zeros((g.O, g.OH, Wp, N), dtype=grad.dtype)
-    full[:, :, :g.OW] = grad.transpose(1, 2, 3, 0)
-    M = g.OH * Wp * N - (g.kw - 1) * g.dw * N   # the last row's junk columns would run past the end
-    full = full.reshape(g.O, g.OH * Wp * N)[:, :M]
-    dw = xp.empty((g.kh, g.kw, g.C, g.O), dtype=grad.dtype)
-    for i in range(g.kh):
-        for j in range(g.kw):
-            start = (i * g.dh * Wp + j * g.dw) * N
-            gemm(flat[:, start:start + M], full.T, out=dw[i, j])    # (C, O): the faster orientation
-    return xp.ascontiguousarray(dw.transpose(3, 2, 0, 1))
-
-
 def conv_weight_forward(x, grad, g):
     """The adjoint of conv in the kernel: grad @ columns.T summed over chunks -> (O, C/groups, kh, kw)."""
     N = x.shape[0]
     span = g.OW * N
-    if g.sh == g.sw == 1 and g.groups == 1 and not g.pointwise and g.C >= SHIFTED_MIN_CHANNELS:
-        return _weight_grad_shifted(x, grad, g)
     gm = _grad_matrix(grad, g)
     xpad = _pad_input(x, g)
     dw = None
