@@ -9,6 +9,7 @@ Code written for the PyTorch subset it covers runs by changing the imports::
 __version__ = '0.1.0'
 
 from . import backend
+from .tensor import Size, Tensor  # first: the autograd layer and the op families build on it
 from .autograd import (Function, enable_grad, is_grad_enabled, no_grad, set_detect_anomaly,
                        set_grad_enabled, detect_anomaly)
 from .backend import (bool_, device, double, float, float16, float32, float64, get_default_dtype, half,
@@ -16,22 +17,15 @@ from .backend import (bool_, device, double, float, float16, float32, float64, g
 from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                         normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
                         tensor, zeros, zeros_like)
-from .ops import (abs, absolute, add, allclose, amax, amin, argmax, argmin, broadcast_to, cat, clamp,
-                  clip, clone, concat, concatenate, cos, div, divide, eq, equal, exp, expand, flatten,
-                  floor_divide, ge, gt, le, log, log_softmax, logical_and, logical_not, logical_or,
-                  logsumexp, lt, matmul, max, maximum, mean, min, minimum, mul, multiply, ne, neg,
-                  negative, permute, pow, relu, remainder, reshape, sigmoid, sin, softmax, sqrt, square,
-                  squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide,
-                  unsqueeze, var, view, where)
-from .tensor import Size, Tensor
-from . import autograd, cuda
-from . import functions as _functions
+from .functions import FAMILIES, bind_methods
 
-for _family in _functions.FAMILIES:
-    for _name in _family.__all__:
-        globals()[_name] = getattr(_family, _name)
-    for _name, _fn in _family.METHODS.items():
-        setattr(Tensor, _name, _fn)
+# Every family's public functions become minigrad.<name>; its METHODS become Tensor methods.
+for _family in FAMILIES:
+    globals().update({_name: getattr(_family, _name) for _name in _family.__all__})
+bind_methods(Tensor)
+del _family
+
+from . import autograd, cuda  # noqa: E402
 
 bool = bool_
 

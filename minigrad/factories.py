@@ -1,13 +1,12 @@
 """Tensor factories: ``tensor zeros ones full empty rand randn normal arange linspace eye`` and the
 ``*_like`` forms, each with ``dtype=None, device=None, requires_grad=False`` as in PyTorch."""
 from . import backend
-from .autograd.function import wrap
-from .ops import _sizes
-from .tensor import Tensor
+from .arguments import sizes as _sizes
+from .tensor import Tensor, make_tensor
 
 
 def _finish(array, requires_grad):
-    t = wrap(array)
+    t = make_tensor(array)
     if requires_grad:
         t.requires_grad = True
     return t

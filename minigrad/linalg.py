@@ -7,7 +7,8 @@ less accurate), and says clearly when they have no unique solution.
 """
 import collections
 
-from . import backend, ops
+from . import backend
+from .conversion import as_tensor, constant
 from .tensor import Tensor
 
 LstsqResult = collections.namedtuple('LstsqResult', ['weight', 'bias'])
@@ -20,7 +21,7 @@ class LinAlgError(RuntimeError):
 
 
 def _as_float_array(data, name):
-    t = data if isinstance(data, Tensor) else ops.as_tensor(data)
+    t = data if isinstance(data, Tensor) else as_tensor(data)
     array = t._array
     if array.dtype.kind != 'f':
         array = array.astype(backend.get_default_dtype())
@@ -76,8 +77,8 @@ def lstsq_normal(X, y, bias=True, method='solve'):
     else:
         solution = backend.pinv(design) @ y
 
-    weight = ops.constant(solution[:d])
-    intercept = ops.constant(solution[d]) if bias else None
+    weight = constant(solution[:d])
+    intercept = constant(solution[d]) if bias else None
     return LstsqResult(weight, intercept)
 
 

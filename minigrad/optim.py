@@ -21,7 +21,7 @@ import math
 from . import backend
 from .autograd.grad_mode import enable_grad
 from .nn.module import clear_grad
-from .ops import constant
+from .conversion import constant
 from .tensor import Tensor
 
 

@@ -24,7 +24,8 @@ import os
 import tempfile
 import zipfile
 
-from . import backend, ops
+from . import backend
+from .conversion import constant
 from .tensor import Tensor
 
 MANIFEST = '__minigrad__'
@@ -147,7 +148,7 @@ def load(f, map_location=None, weights_only=True):
 def _tensor(array, device):
     if device is not None:
         array = backend.to_device(array, device)
-    return ops.constant(array)
+    return constant(array)
 
 
 def _decode(node, arrays, device):

@@ -1,21 +1,18 @@
 """The Tensor: an array (NumPy or CuPy), its gradient, and its place in the graph.
 
-The class holds state and delegates: every differentiable method is a function of :mod:`minigrad.ops`,
-which hands the arrays to a ``Function`` of :mod:`minigrad.functions`. What lives here is what belongs to
-the tensor itself: construction, conversions, the autograd entry points (``backward``, hooks,
-``retain_grad``), and PyTorch's rules for in-place changes.
+What lives here is what belongs to the tensor itself: construction (:func:`make_tensor`, the one place
+a Tensor is made from an array and a node), conversions, the autograd entry points (``backward``,
+hooks, ``retain_grad``) and the plumbing of in-place changes. The op methods (``x.sum(1)``, ``x * y``,
+``x.add_(y)``) are not written here: they are the public functions of the families in
+:mod:`minigrad.functions`, bound onto the class from each family's ``METHODS`` when minigrad is imported.
+
+This module sits below the autograd engine and the families, which import :class:`Tensor` from here;
+the few modules its methods call are imported at the end of the file, once the class exists.
 """
 import builtins
-import operator
 import weakref
 
-from . import backend, ops
-from .autograd import engine
-from .autograd import function as _function
-from .autograd.function import epoch
-from .autograd.grad_mode import state
-from .functions.elementwise import Add, Clamp, Div, Mul, Sub
-from .functions.shape import SetItem
+from . import backend
 
 _pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
 
@@ -77,7 +74,7 @@ class Tensor:
     def data(self):
         """A tensor sharing this tensor's memory, detached from the graph (as PyTorch's ``.data``):
         ``w.data -= lr * w.grad`` changes ``w`` without being recorded or version-checked."""
-        return ops.constant(self._array)
+        return make_tensor(self._array)
 
     @data.setter
     def data(self, value):
@@ -132,12 +129,12 @@ class Tensor:
     @property
     def T(self):
         """The dimensions reversed (a transpose for a matrix)."""
-        return ops.permute(self, tuple(range(self._array.ndim))[::-1]) if self._array.ndim > 1 else self
+        return self.permute(tuple(range(self._array.ndim))[::-1]) if self._array.ndim > 1 else self
 
     @property
     def mT(self):
         """The last two dimensions swapped (a batch of transposed matrices)."""
-        return ops.transpose(self, -2, -1)
+        return self.transpose(-2, -1)
 
     def _xp(self):
         return backend.array_module(self._array)
@@ -145,7 +142,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._array.shape)
-        return self._array.shape[ops._dim(dim, self._array.ndim, 'size')]
+        return self._array.shape[arguments.dim(dim, self._array.ndim, 'size')]
 
     def dim(self):
         return self._array.ndim
@@ -228,44 +225,44 @@ class Tensor:
         device, dtype = _parse_to(args, kwargs)
         out = self
         if dtype is not None:
-            out = ops.cast(out, dtype)
+            out = conversion.cast(out, dtype)
         if device is not None:
-            out = ops.to_device(out, device)
+            out = conversion.to_device(out, device)
         return out
 
     def cpu(self):
-        return ops.to_device(self, 'cpu')
+        return conversion.to_device(self, 'cpu')
 
     def cuda(self, device=None):
-        return ops.to_device(self, 'cuda' if device is None else
+        return conversion.to_device(self, 'cuda' if device is None else
                              device if not isinstance(device, _pyint) else f'cuda:{device}')
 
     def type(self, dtype=None):
         if dtype is None:
             return f'minigrad.{self._array.dtype.name}'
-        return ops.cast(self, dtype)
+        return conversion.cast(self, dtype)
 
     def float(self):
-        return ops.cast(self, backend.float32)
+        return conversion.cast(self, backend.float32)
 
     def double(self):
-        return ops.cast(self, backend.float64)
+        return conversion.cast(self, backend.float64)
 
     def half(self):
-        return ops.cast(self, backend.float16)
+        return conversion.cast(self, backend.float16)
 
     def long(self):
-        return ops.cast(self, backend.int64)
+        return conversion.cast(self, backend.int64)
 
     def int(self):
-        return ops.cast(self, backend.int32)
+        return conversion.cast(self, backend.int32)
 
     def bool(self):
-        return ops.cast(self, backend.bool_)
+        return conversion.cast(self, backend.bool_)
 
     def detach(self):
         """A tensor with the same values (shared memory and version counter), outside the graph."""
-        t = ops.constant(self._array)
+        t = make_tensor(self._array)
         if self._version is None:
             self._version = [0]
         t._version = self._version
@@ -275,9 +272,6 @@ class Tensor:
         self._ctx = None
         self._requires_grad = False
         return self
-
-    def clone(self):
-        return ops.clone(self)
 
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
@@ -331,8 +325,7 @@ class Tensor:
         if self._recording(args[0] if args else None):
             if self._ctx is None and self._requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
-            previous = ops.constant(self._array)
-            previous._ctx, previous._requires_grad = self._ctx, self._requires_grad
+            previous = make_tensor(self._array, self._ctx)  # a stand-in for the history so far
             out = cls.apply(previous, *args)
             node = out._ctx
             if any(s is previous._array for s in node.saved_tensors):
@@ -346,7 +339,7 @@ class Tensor:
             self._ctx, self._requires_grad = node, True
         else:
             raw = [a._array if isinstance(a, Tensor) else a for a in args]
-            self._write(cls.forward(cls(), self._array, *raw))
+            self._write(cls.call(self._array, *raw))
         self._bump_version()
         return self
 
@@ -388,49 +381,6 @@ class Tensor:
         self._bump_version()
         return self
 
-    def add_(self, other, *, alpha=1):
-        return self._inplace_arith(Add, operator.iadd, other if alpha == 1 else other * alpha)
-
-    def sub_(self, other, *, alpha=1):
-        return self._inplace_arith(Sub, operator.isub, other if alpha == 1 else other * alpha)
-
-    def mul_(self, other):
-        return self._inplace_arith(Mul, operator.imul, other)
-
-    def div_(self, other):
-        return self._inplace_arith(Div, operator.itruediv, other)
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
-    def clamp_(self, min=None, max=None):
-        if min is None and max is None:
-            raise ValueError("clamp_: at least one of min and max must be given")
-        return self._inplace(Clamp, min, max)
-
-    clip_ = clamp_
-
-    def __setitem__(self, index, value):
-        index = ops.normalise_index(index, self.device)
-        if self._recording(value):
-            if isinstance(value, Tensor) and value.device != self.device:
-                ops._check_devices('setitem', self, value)
-            self._inplace(SetItem, value, index)
-            return
-        if isinstance(value, Tensor):
-            if type(value._array) is not type(self._array):
-                ops._check_devices('setitem', self, value)
-            value = value._array
-        try:
-            self._array[index] = value
-        except (ValueError, TypeError) as exc:
-            raise RuntimeError(f"setitem: cannot write a value of shape {tuple(getattr(value, 'shape', ()))} "
-                               f"into tensor[{index!r}] of a tensor of shape {tuple(self._array.shape)} "
-                               f"({exc})") from None
-        self._bump_version()
-
     def fill_(self, value):
         self[...] = value
         return self
@@ -441,7 +391,7 @@ class Tensor:
 
     def copy_(self, src):
         if isinstance(src, Tensor) and src.device != self.device:
-            src = ops.to_device(src, self.device)
+            src = conversion.to_device(src, self.device)
         self[...] = src
         return self
 
@@ -479,111 +429,14 @@ class Tensor:
         if self._ctx is not None:
             raise RuntimeError("only leaf tensors (created by the user, not by an op) can be deep-copied; "
                                "use .detach().clone()")
-        out = Tensor.__new__(Tensor)
-        out._array = self._array.copy()
-        out._ctx = None
+        out = make_tensor(self._array.copy())
         out._requires_grad = self._requires_grad
         out.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
-        out._version = None
         memo[id(self)] = out
         return out
 
-    # ---------------------------------------------------------- operators and differentiable methods
-    __add__ = ops.add
-    __mul__ = ops.mul
-    __sub__ = ops.sub
-    __truediv__ = ops.div
-    __pow__ = ops.pow
-    __matmul__ = ops.matmul
-    __floordiv__ = ops.floor_divide
-    __mod__ = ops.remainder
-
-    def __radd__(self, other):
-        return ops.add(other, self)
-
-    def __rsub__(self, other):
-        return ops.sub(other, self)
-
-    def __rmul__(self, other):
-        return ops.mul(other, self)
-
-    def __rtruediv__(self, other):
-        return ops.div(other, self)
-
-    def __rpow__(self, other):
-        return ops.pow(other, self)
-
-    def __rmatmul__(self, other):
-        return ops.matmul(ops.as_tensor(other, device=self.device), self)
-
-    def __rfloordiv__(self, other):
-        return ops.floor_divide(other, self)
-
-    def __neg__(self):
-        return ops.neg(self)
-
     def __pos__(self):
         return self
-
-    def __abs__(self):
-        return ops.abs(self)
-
-    def __invert__(self):
-        if self._array.dtype.kind != 'b':
-            raise TypeError(f"~ is only defined for bool tensors, not {self._array.dtype}")
-        return ops.logical_not(self)
-
-    def __and__(self, other):
-        return ops.logical_and(self, other)
-
-    def __or__(self, other):
-        return ops.logical_or(self, other)
-
-    def __eq__(self, other):
-        if other is None:
-            return False
-        return ops.eq(self, other)
-
-    def __ne__(self, other):
-        if other is None:
-            return True
-        return ops.ne(self, other)
-
-    __lt__ = ops.lt
-    __le__ = ops.le
-    __gt__ = ops.gt
-    __ge__ = ops.ge
-    __getitem__ = ops.getitem
-
-    add, sub, mul, div, neg, pow, matmul = ops.add, ops.sub, ops.mul, ops.div, ops.neg, ops.pow, ops.matmul
-    subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
-    exp, log, sqrt, sin, cos, abs, square = ops.exp, ops.log, ops.sqrt, ops.sin, ops.cos, ops.abs, ops.square
-    tanh, sigmoid, relu = ops.tanh, ops.sigmoid, ops.relu
-    maximum, minimum, clamp, clip = ops.maximum, ops.minimum, ops.clamp, ops.clip
-    sum, mean, var, std = ops.sum, ops.mean, ops.var, ops.std
-    max, min, amax, amin, argmax, argmin = ops.max, ops.min, ops.amax, ops.amin, ops.argmax, ops.argmin
-    logsumexp, softmax, log_softmax = ops.logsumexp, ops.softmax, ops.log_softmax
-    reshape, view, flatten, permute, transpose = ops.reshape, ops.view, ops.flatten, ops.permute, ops.transpose
-    swapaxes = swapdims = ops.transpose
-    t = ops.t
-    unsqueeze, squeeze, expand, expand_as = ops.unsqueeze, ops.squeeze, ops.expand, ops.expand_as
-    eq, ne, lt, le, gt, ge = ops.eq, ops.ne, ops.lt, ops.le, ops.gt, ops.ge
-    logical_and, logical_or, logical_not = ops.logical_and, ops.logical_or, ops.logical_not
-    allclose, equal = ops.allclose, ops.equal
-
-    def where(self, condition, other):
-        """``x.where(condition, y)`` is ``minigrad.where(condition, x, y)``."""
-        return ops.where(condition, self, other)
-
-    def any(self, dim=None, keepdim=False):
-        a = self._array
-        return ops.constant(self._xp().asarray(a.any() if dim is None else
-                                               a.any(axis=ops._dim(dim, a.ndim, 'any'), keepdims=keepdim)))
-
-    def all(self, dim=None, keepdim=False):
-        a = self._array
-        return ops.constant(self._xp().asarray(a.all() if dim is None else
-                                               a.all(axis=ops._dim(dim, a.ndim, 'all'), keepdims=keepdim)))
 
 
 class _Handle:
@@ -618,4 +471,24 @@ def _parse_to(args, kwargs):
     return device, dtype
 
 
-_function.Tensor = ops.Tensor = Tensor
+def make_tensor(array, node=None):
+    """A Tensor around ``array`` (no copy, no checks): produced by ``node`` (and requiring grad) when a
+    node is given, else outside the graph. The one place besides ``Tensor.__init__`` that sets a
+    tensor's fields; ``Function.apply``, the engine, ``detach``, ``.data``, the factories and the
+    in-place plumbing all make their tensors here."""
+    t = _new(Tensor)
+    t._array = array
+    t._ctx = node
+    t._requires_grad = node is not None
+    t.grad = None
+    t._version = None
+    return t
+
+
+_new = object.__new__
+
+# Imported last: these modules build on the class above (they import Tensor from here).
+from . import arguments, conversion  # noqa: E402
+from .autograd import engine  # noqa: E402
+from .autograd.function import epoch  # noqa: E402
+from .autograd.grad_mode import state  # noqa: E402

@@ -18,8 +18,8 @@ engine. Arrows go from an input to the op that uses it, in the direction of the 
 is the tape's (:mod:`minigrad.autograd.tape`, the same graph as text): an explicit stack, no recursion,
 so a graph of any depth can be listed.
 """
-from .autograd import function as _function
 from .autograd.tape import _topological
+from .tensor import Tensor
 
 __all__ = ['graph', 'to_dot', 'draw']
 
@@ -33,7 +33,6 @@ def graph(output, names=None):
     list of ``(from_id, to_id)``. ``names`` maps names to tensors; a named
     leaf is labelled with its name, a named result is added to the label of the op that produced it.
     """
-    Tensor = _function.Tensor
     if not isinstance(output, Tensor):
         raise TypeError(f"graph() takes a Tensor, got {type(output).__name__}")
     root = output._ctx if output._ctx is not None else output
@@ -69,7 +68,7 @@ def graph(output, names=None):
 
 
 def _inputs_of(node):
-    if isinstance(node, _function.Tensor):
+    if isinstance(node, Tensor):
         return []
     unique = {}
     for parent in node.parents:

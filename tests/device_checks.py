@@ -5,13 +5,93 @@ GPU tests are exercised, and known to be sound, on machines without one.
 Each check takes the device name and the tolerance that device's results need against the CPU (0 for
 the guarded NumPy, which is NumPy underneath; small for CUDA, whose kernels sum in other orders).
 """
+import functools
+
 import numpy
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 
 import minigrad
-from minigrad import backend, ops
+from minigrad import autograd, backend
+from minigrad.autograd.function import Function
+from minigrad.functions.linalg import linear
+from minigrad.testing.op_table import OPS
 
-from op_cases import CASES, make_inputs, run
+
+# ------------------------------------------------------------------- the op table, run on a device
+@functools.lru_cache(maxsize=None)
+def examples(name, count=3):
+    """The first ``count`` cases hypothesis draws for ``OPS[name]``: the same on every run
+    (derandomised), as plain :class:`~minigrad.testing.cases.Case` records."""
+    found = []
+
+    @settings(max_examples=count, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(OPS[name].cases)
+    def collect(case):
+        found.append(case)
+    collect()
+    return tuple(found[:count])
+
+
+def run(spec, case, device, seed=1, check=lambda what, array: None):
+    """The row ``spec`` on ``case``'s inputs on ``device``. Differentiable ops: forward, backward into
+    .grad and a second derivative through ``create_graph=True``; others: forward only. Returns every
+    array produced and the Function classes met along the way. ``check(what, array)`` sees each result
+    as it is produced."""
+    inputs = [minigrad.tensor(a, device=device, requires_grad=spec.differentiable and a.dtype.kind == 'f')
+              for a in case.arrays]
+
+    def fn(*tensors):
+        return spec.call(minigrad, *tensors, **case.kwargs)
+    out = fn(*inputs)
+    check('output', out._array)
+    if not spec.differentiable:
+        return {'output': out._array}, functions_in(out)
+    leaves = [t for t in inputs if t.requires_grad]
+    rng = numpy.random.default_rng(seed)
+    weight = minigrad.tensor(rng.standard_normal(out.shape), dtype=out.dtype, device=device)
+    # Quadratic in the output, so that every gradient depends on the inputs and the create_graph pass
+    # records each backward (the backward of indexing, IndexAdd, included).
+    loss = (out * out * weight).sum()
+    seen = functions_in(loss)
+    grads = autograd.grad(loss, leaves, create_graph=True, allow_unused=True)
+    for i, g in enumerate(grads):
+        if g is not None:
+            check(f'input {i} grad (create_graph)', g._array)
+    second = None
+    for g in grads:
+        if g is not None and g.requires_grad:
+            term = (g * g).sum()
+            second = term if second is None else second + term
+    second_grads = [None] * len(leaves)
+    if second is not None:
+        seen |= functions_in(second)
+        second_grads = autograd.grad(second, leaves, allow_unused=True)
+    again = fn(*inputs)
+    (again * again * weight).sum().backward()
+    arrays = {'output': out._array}
+    for i, leaf in enumerate(leaves):
+        if leaf.grad is not None:
+            arrays[f'input {i} .grad'] = leaf.grad._array
+        if grads[i] is not None:
+            arrays[f'input {i} grad (create_graph)'] = grads[i]._array
+        if second_grads[i] is not None:
+            arrays[f'input {i} second derivative'] = second_grads[i]._array
+    return arrays, seen
+
+
+def functions_in(tensor):
+    """The Function classes of the graph that produced ``tensor`` (an explicit stack, no recursion)."""
+    seen, stack, visited = set(), [tensor.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in visited or not isinstance(node, Function):
+            continue
+        visited.add(id(node))
+        seen.add(type(node))
+        stack.extend(getattr(node, 'parents', ()))
+    return seen
 
 
 def on(device, tensor):
@@ -95,7 +175,7 @@ def check_mixed_devices_raise(device):
         'add': lambda: a + b, 'mul': lambda: b * a, 'matmul': lambda: a @ b,
         'maximum': lambda: minigrad.maximum(b, a), 'cat': lambda: minigrad.cat([a, b]),
         'stack': lambda: minigrad.stack([b, a]), 'where': lambda: minigrad.where(cond, b, b),
-        'linear bias': lambda: ops.linear(b, b, minigrad.ones(2)),
+        'linear bias': lambda: linear(b, b, minigrad.ones(2)),
         'setitem': lambda: b.__setitem__(0, a[0]),
     }
     for name, attempt in attempts.items():
@@ -116,16 +196,17 @@ def check_seeded_draws_repeat(device):
 
 
 def check_ops_match_cpu(device, rtol):
-    """Every op case: outputs and first and second derivatives on ``device`` match the CPU's."""
-    for name, (fn, makers) in CASES.items():
-        data = make_inputs(makers, seed=0)
-        expected, _ = run(fn, data, 'cpu')
-        actual, _ = run(fn, data, device)
-        assert actual.keys() == expected.keys(), name
-        for what, array in actual.items():
-            assert backend.device_of(array) == device, f"{name}: {what} is on {backend.device_of(array)}"
-            numpy.testing.assert_allclose(backend.to_host(array), expected[what], rtol=rtol,
-                                          atol=rtol, err_msg=f'{name}: {what}')
+    """Every row of the op table, on its first examples: outputs and first and second derivatives on
+    ``device`` match the CPU's."""
+    for name, spec in OPS.items():
+        for case in examples(name):
+            expected, _ = run(spec, case, 'cpu')
+            actual, _ = run(spec, case, device)
+            assert actual.keys() == expected.keys(), name
+            for what, array in actual.items():
+                assert backend.device_of(array) == device, f"{name}: {what} is on {backend.device_of(array)}"
+                numpy.testing.assert_allclose(backend.to_host(array), expected[what], rtol=rtol,
+                                              atol=rtol, err_msg=f'{name}: {what}')
 
 
 def train_mlp(device, steps=20, batch=64, seed=0):
@@ -138,8 +219,8 @@ def train_mlp(device, steps=20, batch=64, seed=0):
     X, y = minigrad.tensor(X).to(device), minigrad.tensor(y).to(device)
     losses = []
     for _ in range(steps):
-        hidden = minigrad.relu(ops.linear(X, W1, b1))
-        logits = ops.linear(hidden, W2, b2)
+        hidden = minigrad.relu(linear(X, W1, b1))
+        logits = linear(hidden, W2, b2)
         loss = -minigrad.log_softmax(logits, dim=1)[minigrad.arange(batch, device=device), y].mean()
         for p in (W1, b1, W2, b2):
             p.grad = None

@@ -1,22 +1,24 @@
 """The CPU proof that every kernel is device-agnostic (issue 6, item 4).
 
-Each differentiable op runs twice, on NumPy ('cpu') and on the guarded NumPy of tests/guarded_numpy.py
+Each op of the table (minigrad.testing.op_table) runs twice, on NumPy ('cpu') and on the guarded NumPy of tests/guarded_numpy.py
 registered as device 'guarded': forward, backward (into ``.grad``) and a second derivative through
 ``create_graph=True``. A kernel that calls NumPy directly raises there; one that creates a NumPy array
 itself is caught because every output and gradient must be a guarded array. The values must match the
-CPU run exactly (same NumPy underneath). A last test fails when a Function of minigrad.functions is
+CPU run exactly (same NumPy underneath); ops without a gradient run forward only. A test fails when a Function of minigrad.functions is
 missing from the table, so a new op cannot skip the proof.
 """
+import functools
+
 import numpy
 import pytest
-from hypothesis import HealthCheck, given, settings
 
 import minigrad
 from minigrad.autograd.function import Function
+from minigrad.testing.cases import Case, OpSpec, unary
+from minigrad.testing.op_table import OPS
 
 from guarded_numpy import CUPY_FUNCTIONS, DEVICE, GuardedArray, NumpyReached, guarded, installed
-from device_checks import check_factories, train_mlp
-from op_cases import CASES, make_inputs, normal, run
+from device_checks import check_factories, examples, run, train_mlp
 
 
 @pytest.fixture(scope='module', autouse=True)
@@ -31,13 +33,12 @@ def _expect_guarded(what, array):
         "created it with NumPy instead of its inputs' array module")
 
 
-def check_on_guarded(fn, makers, seed=0):
-    """Run ``fn`` on both devices; assert every guarded result is a GuardedArray equal to the CPU one.
-    Returns the Function classes met."""
-    host = make_inputs(makers, seed)
-    expected, _ = run(fn, host, 'cpu')
+def check_on_guarded(spec, case):
+    """Run the row ``spec`` on ``case`` on both devices; assert every guarded result is a GuardedArray
+    equal to the CPU one. Returns the Function classes met."""
+    expected, _ = run(spec, case, 'cpu')
     before = sum(guarded.calls.values())
-    actual, seen = run(fn, host, DEVICE, check=_expect_guarded)
+    actual, seen = run(spec, case, DEVICE, check=_expect_guarded)
     assert sum(guarded.calls.values()) > before, "the guarded namespace was never used"
     assert actual.keys() == expected.keys()
     for what, array in actual.items():
@@ -46,31 +47,45 @@ def check_on_guarded(fn, makers, seed=0):
     return seen
 
 
-@pytest.mark.parametrize('name', sorted(CASES))
-def test_op_runs_on_the_guarded_device(name):
-    fn, makers = CASES[name]
-    check_on_guarded(fn, makers)
+@functools.lru_cache(maxsize=None)
+def checked(name):
+    """Row ``name`` of the op table checked on the guarded device on its first examples (once per
+    session): the Function classes it met and the xp functions it called."""
+    guarded_calls = set(guarded.calls)
+    seen = set()
+    for case in examples(name):
+        seen |= check_on_guarded(OPS[name], case)
+    return frozenset(seen), frozenset(set(guarded.calls) - guarded_calls)
+
+
+@pytest.mark.parametrize('name', sorted(OPS))
+def test_op_table_on_the_guarded_device(name):
+    """Every op of the table: forward (and for differentiable ops backward and a second derivative) on
+    the guarded device gives guarded arrays equal to the CPU's."""
+    checked(name)
 
 
 def all_functions(package_prefix):
-    """Every subclass of Function (at any depth) defined under ``package_prefix``."""
+    """Every subclass of Function (at any depth) defined under ``package_prefix``, but the bases that are
+    not ops themselves (``Unary``: its ``kernel`` is None)."""
     found, stack = set(), [Function]
     while stack:
         cls = stack.pop()
         for sub in cls.__subclasses__():
             stack.append(sub)
-            if sub.__module__.startswith(package_prefix):
+            if sub.__module__.startswith(package_prefix) and getattr(sub, 'kernel', '') is not None:
                 found.add(sub)
     return found
 
 
 def test_every_function_is_covered():
-    """Every Function in minigrad.functions meets the guarded device in the cases."""
+    """Every Function in minigrad.functions meets the guarded device in the op table's examples."""
     covered = set()
-    for fn, makers in CASES.values():
-        covered |= check_on_guarded(fn, makers)
+    for name in OPS:
+        covered |= checked(name)[0]
     missing = sorted(cls.__name__ for cls in all_functions('minigrad.functions') - covered)
-    assert not missing, f"add cases to CASES in tests/op_cases.py for these Functions: {', '.join(missing)}"
+    assert not missing, ("add rows to the op table (minigrad/testing/rows/<family>.py) that reach these "
+                         f"Functions: {', '.join(missing)}")
 
 
 def _inplace(x, y):
@@ -127,51 +142,20 @@ def test_random_initialisers_and_predicates_on_the_guarded_device():
 
 def test_kernels_call_only_functions_cupy_has():
     """Every xp function the ops, factories and a training loop call exists in CuPy under that name."""
+    called = set()
+    for name in OPS:
+        called |= checked(name)[1]
     guarded.calls.clear()
-    for fn, makers in CASES.values():
-        check_on_guarded(fn, makers)
     for name in NON_DIFFERENTIABLE:
         test_non_differentiable_ops_on_the_guarded_device(name)
     test_random_initialisers_and_predicates_on_the_guarded_device()
     check_factories(DEVICE)
     train_mlp(DEVICE, steps=2)
-    assert len(guarded.calls) > 10
-    unknown = sorted(set(guarded.calls) - CUPY_FUNCTIONS)
+    called |= set(guarded.calls)
+    assert len(called) > 10
+    unknown = sorted(called - CUPY_FUNCTIONS)
     assert not unknown, (f"kernels call xp.{', xp.'.join(unknown)}: check that CuPy has them (docs.cupy.dev "
                          "API reference) and add them to CUPY_FUNCTIONS, or compute without them")
-
-
-# ------------------------------------------------------------------- the op table of the test suite
-try:  # the declarative op table that drives the op tests (minigrad.testing.op_table), where it exists
-    from minigrad.testing.op_table import OPS as OP_TABLE
-except ImportError:
-    OP_TABLE = {}
-
-
-@pytest.mark.skipif(not OP_TABLE, reason='minigrad.testing.op_table is not there yet')
-@pytest.mark.parametrize('name', sorted(OP_TABLE) or ['-'])
-def test_op_table_on_the_guarded_device(name):
-    """Every op of the suite's table, on the examples its strategy draws: the guarded device gives
-    guarded arrays equal to the CPU's (forward, and derivatives for differentiable ops)."""
-    spec = OP_TABLE[name]
-
-    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(spec.cases)
-    def check(case):
-        def fn(*tensors):
-            return spec.call(minigrad, *tensors, **case.kwargs)
-        if spec.differentiable:
-            host = [a if a.dtype.kind == 'f' else ('index', a) for a in case.arrays]
-            expected, _ = run(fn, host, 'cpu')
-            actual, _ = run(fn, host, DEVICE, check=_expect_guarded)
-            for what, array in actual.items():
-                numpy.testing.assert_array_equal(guarded.asnumpy(array), expected[what], err_msg=what)
-        else:
-            expected = fn(*case.tensors(minigrad, requires_grad=False))
-            actual = fn(*case.tensors(minigrad, requires_grad=False, device=DEVICE))
-            _expect_guarded('output', actual.array)
-            numpy.testing.assert_array_equal(guarded.asnumpy(actual.array), expected.numpy())
-    check()
 
 
 # ------------------------------------------------------------------------ the guard catches bad kernels
@@ -230,16 +214,22 @@ class HostMaskTimesGrad(Function):
         return grad * ctx.mask
 
 
+def _row(bad):
+    """A bad kernel as a row of the table, and one case for it (three floats)."""
+    return (OpSpec(bad.__name__, lambda m, x: bad.apply(x), reference=None, cases=unary()),
+            Case((numpy.random.default_rng(0).standard_normal(3),)))
+
+
 @pytest.mark.parametrize('bad', [ExpThroughNumpy, ConcatenateThroughNumpy])
 def test_a_kernel_calling_numpy_directly_is_caught(bad):
     bad.apply(minigrad.tensor([1.0, 2.0]))  # fine on the CPU
     with pytest.raises(NumpyReached, match='called directly on a guarded array'):
-        check_on_guarded(bad.apply, [normal(3)])
+        check_on_guarded(*_row(bad))
 
 
 def test_a_kernel_creating_a_numpy_array_is_caught():
     with pytest.raises(AssertionError, match='not a guarded array'):
-        check_on_guarded(ZerosFromNumpy.apply, [normal(3)])
+        check_on_guarded(*_row(ZerosFromNumpy))
 
 
 def test_a_kernel_mixing_host_and_device_arrays_is_caught():
@@ -248,7 +238,7 @@ def test_a_kernel_mixing_host_and_device_arrays_is_caught():
         HostMaskTimesGrad.apply(x).sum().backward()
     # With create_graph the mask meets a Tensor in an op, which names both devices.
     with pytest.raises(RuntimeError, match='same device, got guarded and cpu'):
-        check_on_guarded(HostMaskTimesGrad.apply, [normal(3)])
+        check_on_guarded(*_row(HostMaskTimesGrad))
 
 
 def test_guarded_arrays_behave_like_cupy_arrays():

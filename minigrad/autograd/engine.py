@@ -12,17 +12,11 @@ Unless ``retain_graph`` is set, each node drops its saved arrays once it has run
 and reaching a freed node again raises.
 """
 from ..backend import array_module, as_array, scalar_types
-from . import function as _function
-from .function import Function, epoch, saved_roles, unbroadcast, wrap
+from ..tensor import Tensor, make_tensor
+from .function import USER_FIELDS, Function, epoch, saved_roles, unbroadcast
 from .grad_mode import state
 
-
-def _node_tensor(array, node):
-    """A tensor standing for ``node``'s output (used to differentiate through saved outputs)."""
-    t = wrap(array)
-    t._ctx = node
-    t._requires_grad = True
-    return t
+wrap = make_tensor
 
 
 def _saved_as_tensors(node):
@@ -30,7 +24,7 @@ def _saved_as_tensors(node):
     out = []
     for array, role in zip(node.saved_tensors, saved_roles(node)):
         if role == -1:
-            out.append(_node_tensor(array, node))
+            out.append(make_tensor(array, node))  # stands for the node's output
         elif role is None:  # a constant: arrays become Tensors, Python scalars stay as they are
             out.append(wrap(array) if hasattr(array, 'dtype') else array)
         else:
@@ -55,7 +49,6 @@ def _check_versions(node):
 
 
 def _check_finite(node, grads):
-    Tensor = _function.Tensor
     for i, g in enumerate(grads):
         if g is None:
             continue
@@ -92,7 +85,6 @@ def _fit(grad, shape, dtype, create_graph):
 
 def _apply_hooks(hooks, grad, create_graph):
     """Run tensor hooks on a gradient (hooks see a Tensor and may return a replacement)."""
-    Tensor = _function.Tensor
     g = grad if create_graph else wrap(grad)
     for hook in hooks:
         new = hook(g)
@@ -124,19 +116,10 @@ def _accumulate(owner, grad, create_graph, handed_out):
         current._array += grad
 
 
-def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
-                 accumulate=True):
-    """Back-propagate ``root_grads`` from the ``roots`` nodes.
-
-    ``capture`` holds the nodes for ``autograd.grad``: the total gradient reaching those nodes is
-    returned instead of (``accumulate=False``) being added to leaves' ``.grad``.
-    """
-    Tensor = _function.Tensor
-    captured = {}
-
-    # Sweep 1: count, for every node reachable from the roots, the edges that lead into it. Nodes are
-    # dict keys by identity (Function instances and leaf Tensors hash by id). Leaves need no count:
-    # they are accumulated at the end, when every gradient has arrived.
+def _dependencies(roots):
+    """Sweep 1: for every node reachable from ``roots``, the number of edges that lead into it. Nodes
+    are dict keys by identity (Function instances and leaf Tensors hash by id). Leaves need no count:
+    they are accumulated at the end, when every gradient has arrived."""
     deps = {}
     stack = []
     for node in roots:
@@ -153,71 +136,131 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             else:
                 deps[parent] = 1
                 stack.append(parent)
+    return deps
 
-    # Sweep 2: run a node once all its consumers have contributed to its gradient.
-    grads = {}
-    for node, g in zip(roots, root_grads):
-        grads[node] = g if node not in grads else grads[node] + g
-    ready = [node for node in deps if deps[node] == 0]
-    handed_out = set()
-    owned = set() if not create_graph else None
+
+def _freed_error(node):
+    return RuntimeError(
+        f"trying to backward through the graph a second time (at {node.name}): its saved values were "
+        "freed after the first backward. Pass retain_graph=True to the first backward() if you need to "
+        "call it again, or recompute the forward pass.")
+
+
+def _backward_recorded(node, g):
+    """``node.backward`` for create_graph: on Tensors (the gradient and the saved values mapped back to
+    the graph), so that the backward pass is itself recorded."""
+    arrays = node.saved_tensors
+    node.saved_tensors = _saved_as_tensors(node)
+    try:
+        return node.backward(node, g)
+    finally:
+        node.saved_tensors = arrays
+
+
+def _wrong_count(node, in_grads):
+    return RuntimeError(f"{node.name}.backward returned {len(in_grads)} gradient(s) but forward had "
+                        f"{len(node.parents)} input(s); return one per input (None for non-tensor "
+                        "arguments)")
+
+
+def _free(attrs):
+    """Drop what a node kept for its backward (saved arrays, ctx attributes such as masks and indices):
+    its ``__dict__`` but the user's hooks. The graph fields are slots, untouched."""
+    if '_hooks' in attrs or '_retained' in attrs:
+        kept = [(name, attrs[name]) for name in USER_FIELDS if name in attrs]
+        attrs.clear()
+        attrs.update(kept)
+    else:
+        attrs.clear()
+    attrs['_freed'] = True
+
+
+class _Pass:
+    """What one backward pass keeps while it runs: the pending gradient of each node (``grads``), the
+    number of consumers each node still waits for (``deps``), the nodes ready to run, and what the
+    caller asked to capture."""
+    __slots__ = ('grads', 'deps', 'ready', 'owned', 'handed_out', 'captured', 'capture', 'create_graph')
+
+    def __init__(self, roots, root_grads, capture, create_graph):
+        self.deps = _dependencies(roots)
+        self.grads = {}
+        for node, g in zip(roots, root_grads):
+            self.grads[node] = g if node not in self.grads else self.grads[node] + g
+        self.ready = [node for node, count in self.deps.items() if count == 0]
+        self.owned = set() if not create_graph else None  # sums the engine allocated (safe to += into)
+        self.handed_out = set()  # arrays already stored in some .grad
+        self.captured = {}
+        self.capture = capture
+        self.create_graph = create_graph
+
+
+def _observe(node, g, run):
+    """What happens to a node's gradient before its backward: tensor hooks, retain_grad, capture."""
+    if node._hooks:
+        g = _apply_hooks(node._hooks, g, run.create_graph)
+    if node._retained is not None:
+        owner = node._retained()
+        if owner is not None and owner._ctx is node:
+            _accumulate(owner, g, run.create_graph, run.handed_out)
+    if run.capture is not None and node in run.capture:
+        run.captured[node] = g
+    return g
+
+
+def _hand_to_leaves(run, accumulate):
+    """Every gradient has arrived: run the leaves' hooks and accumulate (or capture) their gradients."""
+    for leaf, g in run.grads.items():
+        hooks = getattr(leaf, '_hooks', None)
+        if hooks:
+            g = _apply_hooks(hooks, g, run.create_graph)
+        if run.capture is not None and leaf in run.capture:
+            run.captured[leaf] = g
+        elif accumulate:
+            _accumulate(leaf, g, run.create_graph, run.handed_out)
+
+
+def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
+                 accumulate=True):
+    """Back-propagate ``root_grads`` from the ``roots`` nodes.
+
+    ``capture`` holds the nodes for ``autograd.grad``: the total gradient reaching those nodes is
+    returned instead of (``accumulate=False``) being added to leaves' ``.grad``.
+    """
+    run = _Pass(roots, root_grads, capture, create_graph)  # sweep 1 counts the consumers
+    ready, grads, deps, owned = run.ready, run.grads, run.deps, run.owned
     previous_mode = state.enabled
     state.enabled = create_graph
     anomaly = state.anomaly
     current_epoch = epoch.value
     try:
+        # Sweep 2: run a node once all its consumers have contributed to its gradient.
         while ready:
             node = ready.pop()
             g = grads.pop(node, None)
             if owned and g is not None:
                 owned.discard(id(g))
-            parents = node.parents
             if node._freed:
-                raise RuntimeError(
-                    f"trying to backward through the graph a second time (at {node.name}): its saved "
-                    "values were freed after the first backward. Pass retain_graph=True to the first "
-                    "backward() if you need to call it again, or recompute the forward pass.")
-            if g is not None:
-                if node._hooks:
-                    g = _apply_hooks(node._hooks, g, create_graph)
-                if node._retained is not None:
-                    owner = node._retained()
-                    if owner is not None and owner._ctx is node:
-                        _accumulate(owner, g, create_graph, handed_out)
-                if capture is not None and node in capture:
-                    captured[node] = g
+                raise _freed_error(node)
+            parents = node.parents
+            # 1. The node's backward, on its total gradient.
+            if g is None:
+                in_grads = (None,) * len(parents)
+            else:
+                if node._hooks or node._retained is not None or capture is not None:
+                    g = _observe(node, g, run)
                 if node.epoch != current_epoch and node._inputs:
                     _check_versions(node)
-                if create_graph:
-                    arrays = node.saved_tensors
-                    node.saved_tensors = _saved_as_tensors(node)
-                    try:
-                        in_grads = node.backward(node, g)
-                    finally:
-                        node.saved_tensors = arrays
-                else:
-                    in_grads = node.backward(node, g)
+                in_grads = _backward_recorded(node, g) if create_graph else node.backward(node, g)
                 if type(in_grads) is not tuple:
                     in_grads = (in_grads,)
                 if len(in_grads) < len(parents):
-                    raise RuntimeError(f"{node.name}.backward returned {len(in_grads)} gradient(s) but "
-                                       f"forward had {len(parents)} input(s); return one per input "
-                                       "(None for non-tensor arguments)")
+                    raise _wrong_count(node, in_grads)
                 if anomaly:
                     _check_finite(node, in_grads)
-            else:
-                in_grads = (None,) * len(parents)
             if not retain_graph:
-                # Free the node: drop its saved arrays and ctx attributes (masks, indices), keeping
-                # what describes the graph (edges, output shape and dtype) and the user's hooks.
-                attrs = node.__dict__
-                kept = attrs['out_shape'], attrs['out_dtype'], attrs.get('_hooks'), attrs.get('_retained')
-                attrs.clear()
-                node.parents, node.out_shape, node.out_dtype, node._freed = parents, kept[0], kept[1], True
-                if kept[2] is not None:
-                    node._hooks = kept[2]
-                if kept[3] is not None:
-                    node._retained = kept[3]
+                _free(node.__dict__)
+            # 2. Each input's share, fitted to its shape and dtype, joins what that input has pending;
+            #    a node whose last consumer has now contributed is ready.
             for parent, gi in zip(parents, in_grads):
                 if parent is None:
                     continue
@@ -236,19 +279,11 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 deps[parent] = remaining
                 if remaining == 0:
                     ready.append(parent)
-
-        # Every gradient has arrived: hand the leaves theirs.
-        for leaf, g in grads.items():
-            hooks = getattr(leaf, '_hooks', None)
-            if hooks:
-                g = _apply_hooks(hooks, g, create_graph)
-            if capture is not None and leaf in capture:
-                captured[leaf] = g
-            elif accumulate:
-                _accumulate(leaf, g, create_graph, handed_out)
+        # 3. Every gradient has arrived: the leaves get theirs.
+        _hand_to_leaves(run, accumulate)
     finally:
         state.enabled = previous_mode
-    return captured
+    return run.captured
 
 
 def _as_node(tensor):
@@ -256,7 +291,6 @@ def _as_node(tensor):
 
 
 def _root_grad(tensor, gradient, create_graph):
-    Tensor = _function.Tensor
     xp = tensor._xp()
     if gradient is None:
         if tensor._array.size != 1:
@@ -291,7 +325,6 @@ def _check_differentiable(tensor, what):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate into the leaves' ``.grad`` the gradient of ``tensors`` (see ``Tensor.backward``)."""
-    Tensor = _function.Tensor
     if isinstance(tensors, Tensor):
         tensors = [tensors]
     if grad_tensors is None or isinstance(grad_tensors, Tensor):
@@ -326,7 +359,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         (dy,) = minigrad.autograd.grad(x ** 3, x, create_graph=True)   # 3 x^2 = 12
         (d2y,) = minigrad.autograd.grad(dy, x)                          # 6 x = 12
     """
-    Tensor = _function.Tensor
     single_output = isinstance(outputs, Tensor)
     outputs = [outputs] if single_output else list(outputs)
     inputs_list = [inputs] if isinstance(inputs, Tensor) else list(inputs)

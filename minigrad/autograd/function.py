@@ -35,22 +35,10 @@ Conventions that keep every op short:
   ``xp`` functions directly still gives correct first derivatives.
 """
 from ..backend import as_array, device_of, mixed_devices_error, scalar_types
+from ..tensor import Tensor, make_tensor
 from .grad_mode import state
 
-# The Tensor class, registered by minigrad.tensor when it is imported (this layer sits below it).
-Tensor = None
-
-
-def wrap(array):
-    """A Tensor around ``array`` (no copy), outside the graph: the one place tensors are made from
-    arrays without checks (Function.apply inlines the same steps on its hot path)."""
-    t = Tensor.__new__(Tensor)
-    t._array = array
-    t._ctx = None
-    t._requires_grad = False
-    t.grad = None
-    t._version = None
-    return t
+wrap = make_tensor  # the older name of make_tensor (an array as a Tensor outside the graph)
 
 
 class _Epoch:
@@ -64,10 +52,24 @@ class _Epoch:
 epoch = _Epoch()
 
 
+# A node's own fields. GRAPH_FIELDS describe the graph: they are the node's __slots__ (set by apply when
+# it records the node) and so outlive freeing, which clears the node's __dict__. USER_FIELDS (hooks,
+# retain_grad) are the user's and survive freeing too. BOOKKEEPING is what apply and the engine keep
+# for themselves until the node has run. Every other attribute of a node was set by its forward for its
+# backward (masks, indices, axes): it is what freeing drops and what the tape lists as saved.
+GRAPH_FIELDS = ('parents', 'out_shape', 'out_dtype')
+USER_FIELDS = ('_hooks', '_retained')
+BOOKKEEPING = ('saved_tensors', '_inputs', 'epoch', '_out_index', '_out_version', '_freed', '_trace',
+               '_non_differentiable')
+NODE_FIELDS = frozenset(GRAPH_FIELDS + USER_FIELDS + BOOKKEEPING)
+
+
 class Function:
     """Base class of every differentiable operation; an instance is a node of the graph (``grad_fn``)."""
+    __slots__ = GRAPH_FIELDS + ('__dict__', '__weakref__')
 
-    # Per-node defaults kept on the class, so creating a node costs nothing for what most nodes lack.
+    # Defaults of the other fields kept on the class, so that creating a node costs nothing for what
+    # most nodes lack.
     saved_tensors = ()
     _inputs = ()
     _out_index = None
@@ -76,10 +78,16 @@ class Function:
     _retained = None
     _freed = False
     _trace = None
+    _non_differentiable = False
+
+    def __init__(self):
+        self.parents = _UNRECORDED  # a node made outside apply (Fn.forward(Fn(), ...)) is not recorded
+
     @property
     def needs_input_grad(self):
-        """For each input of forward: whether it wants a gradient. Derived from the edges when backward
-        asks, rather than stored at every forward (one object less per recorded op)."""
+        """For each input of forward: whether it wants a gradient. Derived from the edges when forward
+        or backward asks, rather than stored at every forward (one object less per recorded op); a
+        forward not being recorded sees False for every input (and may skip saving)."""
         parents = self.parents
         if len(parents) == 2:
             return parents[0] is not None, parents[1] is not None
@@ -97,11 +105,11 @@ class Function:
         """Keep arrays (inputs or the output of forward) for backward."""
         self.saved_tensors = arrays
 
-    def mark_non_differentiable(self):
-        """Declare the output non-differentiable (its tensor never requires grad)."""
+    def mark_non_differentiable(self, *outputs):
+        """Declare outputs of forward non-differentiable (their tensors never require grad), as
+        ``ctx.mark_non_differentiable(out)`` in PyTorch; a forward has one output, so
+        ``ctx.mark_non_differentiable()`` (no argument) means the same."""
         self._non_differentiable = True
-
-    _non_differentiable = False
 
     @property
     def name(self):
@@ -113,7 +121,7 @@ class Function:
     @classmethod
     def apply(cls, *args):
         """Run the op on Tensors (or constants) and, in grad mode, record it in the graph."""
-        ctx = cls()
+        ctx = _new(cls)  # apply sets the edges itself (no __init__)
         # Split the arguments into arrays for forward and graph parents (the producing node, the leaf
         # itself, or None). Unrolled for one and two arguments, which is almost every op: this is the
         # hottest code in minigrad.
@@ -127,15 +135,17 @@ class Function:
                 xb, pb = b._array, ((b._ctx or b) if b._requires_grad else None)
             else:
                 xb, pb = b, None
-            arrays, parents = (xa, xb), (pa, pb)
-            record = pa is not None or pb is not None
+            arrays = (xa, xb)
+            record = (pa is not None or pb is not None) and state.enabled
+            ctx.parents = (pa, pb) if record else _NO_PARENTS[2]
         elif len(args) == 1:
             a, = args
             if isinstance(a, Tensor):
-                arrays, parents = (a._array,), (((a._ctx or a) if a._requires_grad else None),)
+                arrays, pa = (a._array,), ((a._ctx or a) if a._requires_grad else None)
             else:
-                arrays, parents = args, (None,)
-            record = parents[0] is not None
+                arrays, pa = args, None
+            record = pa is not None and state.enabled
+            ctx.parents = (pa,) if record else _NO_PARENTS[1]
         else:
             arrays, parents, record = [], [], False
             for a in args:
@@ -148,6 +158,8 @@ class Function:
                 else:
                     arrays.append(a)
                 parents.append(None)
+            record = record and state.enabled
+            ctx.parents = tuple(parents) if record else (None,) * len(parents)
         try:
             out = cls.forward(ctx, *arrays)
         except ValueError as exc:
@@ -158,15 +170,11 @@ class Function:
             scalar, out = out, as_array(out)
             if ctx.saved_tensors:  # a saved output must stay the output (version check, create_graph)
                 ctx.saved_tensors = tuple(out if s is scalar else s for s in ctx.saved_tensors)
-        result = Tensor.__new__(Tensor)
-        result._array = out
-        result.grad = None
-        result._version = None
-        if record and state.enabled and not ctx._non_differentiable:
-            ctx.parents = parents
+        if record and not ctx._non_differentiable:
             ctx.out_shape = out.shape
             ctx.out_dtype = out.dtype
             ctx.epoch = epoch.value
+            result = make_tensor(out, ctx)
             saved = ctx.saved_tensors
             if saved:
                 ctx._inputs = args
@@ -178,11 +186,8 @@ class Function:
             if state.anomaly:
                 import traceback
                 ctx._trace = ''.join(traceback.format_stack(limit=12)[:-2])
-            result._ctx = ctx
-            result._requires_grad = True
         else:
-            result._ctx = None
-            result._requires_grad = False
+            result = make_tensor(out)
         return result
 
     @classmethod
@@ -193,6 +198,11 @@ class Function:
             if isinstance(a, Tensor):
                 return cls.apply(*args)
         return cls.forward(cls(), *args)
+
+
+_new = object.__new__
+_NO_PARENTS = {1: (None,), 2: (None, None)}  # the edges of a node that is not recorded
+_UNRECORDED = (None,) * 64  # ... and of one made outside apply, whatever its number of inputs
 
 
 def _shape_error(cls, arrays, exc):

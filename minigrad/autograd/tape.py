@@ -20,15 +20,10 @@ bytes; an array saved by two ops counts once in the total. After ``backward()`` 
 ``retain_graph`` everything a node kept for its backward is released and the row says ``freed``.
 The walk uses an explicit stack, so a graph of any depth prints.
 """
-from . import function as _function
-from .function import saved_roles
+from ..tensor import Tensor
+from .function import NODE_FIELDS, saved_roles
 
 __all__ = ['tape', 'print_tape']
-
-# Attributes of every node, not per-op data kept for backward.
-_NODE_FIELDS = {'parents', 'needs_input_grad', 'saved_tensors', '_inputs', 'out_shape', 'out_dtype',
-                'epoch', '_out_index', '_out_version', '_hooks', '_retained', '_freed', '_trace',
-                '_non_differentiable'}
 
 
 def _topological(root):
@@ -44,7 +39,7 @@ def _topological(root):
             continue
         seen.add(id(node))
         stack.append((node, True))
-        if not isinstance(node, _function.Tensor):
+        if not isinstance(node, Tensor):
             for parent in reversed(node.parents):
                 if parent is not None and id(parent) not in seen:
                     stack.append((parent, False))
@@ -77,9 +72,11 @@ def _kept_arrays(node):
     kept = []
     if node.saved_tensors:
         for value, role in zip(node.saved_tensors, saved_roles(node)):
-            kept.append(('output' if role == -1 else 'constant' if role is None else f'input {role}', value))
+            if value is not None:  # None: a slot the op left empty (that gradient was not needed)
+                kept.append(('output' if role == -1 else 'constant' if role is None else f'input {role}',
+                             value))
     for name, value in vars(node).items():
-        if name not in _NODE_FIELDS:
+        if name not in NODE_FIELDS:
             kept.extend((f'ctx.{name}', array) for array in _arrays_in(value))
     return kept
 
@@ -95,7 +92,6 @@ def _new_bytes(kept, counted):
 
 
 def _row(number, node, rows_of, kept):
-    Tensor = _function.Tensor
     if isinstance(node, Tensor):
         a = node._array
         note = '' if node.grad is None else f' (grad {tuple(node.grad.shape)})'
@@ -114,7 +110,6 @@ def tape(tensor, limit=40):
     ``limit``: at most this many rows are shown (the first and last halves, with a count of those
     left out); ``None`` shows every row. The header always counts every op, leaf and saved byte.
     """
-    Tensor = _function.Tensor
     if not isinstance(tensor, Tensor):
         raise TypeError(f"tape() takes a Tensor, got {type(tensor).__name__}")
     a = tensor._array

@@ -108,7 +108,7 @@ def gemms_only(params):
 
 # --------------------------------------------------------------------------------------- minigrad
 class MinigradMLP:
-    """The MLP in minigrad core ops (``ops.linear``, ``relu``, cross-entropy) with a manual SGD update
+    """The MLP in minigrad core ops (``functions.linalg.linear``, ``relu``, cross-entropy) with a manual SGD update
     under ``no_grad``: the engine's cost without the nn layer. Its three phases are separate methods so
     that ``minigrad bench profile`` can time each."""
 
@@ -118,10 +118,10 @@ class MinigradMLP:
         self.weights = tuple(minigrad.tensor(p, requires_grad=True) for p in params)
 
     def loss(self, X, y):
-        from minigrad import ops
+        from minigrad.functions.linalg import linear
         W1, b1, W2, b2 = self.weights
-        h = ops.linear(X, W1, b1).relu()
-        return cross_entropy(ops.linear(h, W2, b2), y)
+        h = linear(X, W1, b1).relu()
+        return cross_entropy(linear(h, W2, b2), y)
 
     def zero_grad(self):
         for p in self.weights:

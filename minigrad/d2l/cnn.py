@@ -19,8 +19,8 @@ def corr2d(X, K):
     """Two-dimensional cross-correlation of one (h, w) image with one kernel, as the book's 7.2 (written
     with the vectorised conv2d rather than the book's Python loops, which are
     ``minigrad.kernels.conv_loops.corr2d``)."""
-    from .. import ops
-    X, K = ops.as_tensor(X), ops.as_tensor(K)
+    from ..conversion import as_tensor
+    X, K = as_tensor(X), as_tensor(K)
     if X.ndim != 2 or K.ndim != 2:
         raise ValueError(f"corr2d: expected a 2-D image and a 2-D kernel, got shapes {tuple(X.shape)} and "
                          f"{tuple(K.shape)}")

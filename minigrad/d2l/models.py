@@ -1,6 +1,7 @@
 """The book's models: linear regression (from scratch and concise), its SGD, softmax regression and
 the MLP of the seed's section 5.2."""
-from .. import factories, nn, optim, ops
+from .. import factories, nn, optim
+from ..functions.linalg import matmul
 from .framework import Classifier, Module
 from .hyper import HyperParameters
 
@@ -16,7 +17,7 @@ class LinearRegressionScratch(Module):
         self.b = factories.zeros(1, requires_grad=True)
 
     def forward(self, X):
-        return ops.matmul(X, self.w) + self.b
+        return matmul(X, self.w) + self.b
 
     def loss(self, y_hat, y):
         l = (y_hat - y) ** 2 / 2

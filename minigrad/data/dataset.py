@@ -4,7 +4,8 @@ A dataset may also offer ``__getitems__(indices)``, returning the whole batch at
 same hook). :class:`TensorDataset` does, by fancy indexing its arrays, so a :class:`~minigrad.data.DataLoader`
 over it never loops over samples in Python: that is what keeps data loading out of an epoch's time.
 """
-from .. import backend, ops
+from .. import backend
+from ..conversion import as_tensor, constant
 from ..tensor import Tensor
 
 
@@ -40,7 +41,7 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors):
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor, e.g. TensorDataset(X, y)")
-        tensors = tuple(t if isinstance(t, Tensor) else ops.as_tensor(t) for t in tensors)
+        tensors = tuple(t if isinstance(t, Tensor) else as_tensor(t) for t in tensors)
         n = len(tensors[0])
         for t in tensors[1:]:
             if len(t) != n:
@@ -60,7 +61,7 @@ class TensorDataset(Dataset):
         Tensors that require grad are indexed through autograd (the batch stays in the graph, as in
         PyTorch); the others by plain array indexing, which is what data normally is.
         """
-        return [t[indices] if t.requires_grad else ops.constant(_take(t.array, indices))
+        return [t[indices] if t.requires_grad else constant(_take(t.array, indices))
                 for t in self.tensors]
 
 

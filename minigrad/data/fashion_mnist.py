@@ -247,7 +247,7 @@ class FashionMNIST(TensorDataset):
     def _resized(self, X):
         if self.resize is None:
             return X
-        from ..ops import constant
+        from ..conversion import constant
         return constant(resize_bilinear(X.array, self.resize))
 
 

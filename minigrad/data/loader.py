@@ -8,7 +8,9 @@ ignored, so scripts never hit the spawn/fork pitfalls of multi-process loading.
 """
 import numpy
 
-from .. import backend, ops
+from .. import backend
+from ..conversion import as_tensor, constant
+from ..functions.shape import stack
 from ..tensor import Tensor
 
 
@@ -97,10 +99,10 @@ def default_collate(samples):
     if isinstance(first, (tuple, list)):
         return [default_collate([s[k] for s in samples]) for k in range(len(first))]
     if isinstance(first, Tensor):
-        return ops.stack(samples)
+        return stack(samples)
     if isinstance(first, numpy.ndarray):
-        return ops.constant(numpy.stack(samples))
+        return constant(numpy.stack(samples))
     if isinstance(first, (int, float, bool, numpy.number, numpy.bool_)):
-        return ops.as_tensor(samples if not isinstance(first, numpy.number) else numpy.array(samples))
+        return as_tensor(samples if not isinstance(first, numpy.number) else numpy.array(samples))
     raise TypeError(f"DataLoader cannot collate samples of type {type(first).__name__}; return tensors, "
                     "NumPy arrays or numbers from __getitem__, or pass collate_fn=")

@@ -1,5 +1,7 @@
 """Synthetic data: the seed's linear-regression data ``y = Xw + b + noise``."""
-from .. import backend, factories, ops
+from .. import backend, factories
+from ..conversion import as_tensor
+from ..functions.linalg import matmul
 
 
 def synthetic_regression(w, b, num_examples, noise=0.01, device=None):
@@ -10,7 +12,7 @@ def synthetic_regression(w, b, num_examples, noise=0.01, device=None):
     >>> X.shape, y.shape
     (minigrad.Size([1000, 2]), minigrad.Size([1000, 1]))
     """
-    w = ops.as_tensor(w, dtype=backend.get_default_dtype(), device=device)
+    w = as_tensor(w, dtype=backend.get_default_dtype(), device=device)
     X = factories.randn(num_examples, len(w), device=device)
-    y = ops.matmul(X, w.reshape(-1, 1)) + b + factories.randn(num_examples, 1, device=device) * noise
+    y = matmul(X, w.reshape(-1, 1)) + b + factories.randn(num_examples, 1, device=device) * noise
     return X, y

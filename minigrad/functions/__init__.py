@@ -1,11 +1,24 @@
-"""The differentiable operations, one ``Function`` each, grouped by family."""
+"""The differentiable operations, grouped by family: one module per family holds its ``Function``
+classes (forward and backward side by side), its public functions (PyTorch's argument rules; the names
+in its ``__all__`` become ``minigrad.<name>``) and ``METHODS``, the Tensor methods bound from them.
+
+A new family is a new module listed in ``FAMILIES``; ``minigrad/__init__.py`` exports and binds every
+family's names in one loop.
+"""
+from . import activation, comparison, conv, elementwise, linalg, loss, pooling, reduction, shape
 from .activation import LogSoftmax, Relu, Sigmoid, Softmax, Tanh
 from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
                           Pow, PowScalar, RPowScalar, Sin, Sqrt, Sub, Where)
 from .linalg import Linear, Matmul
+from .loss import MSE, CrossEntropy
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
-from . import conv, pooling
 
-# Family modules whose ``__all__`` become ``minigrad.<name>`` and whose ``METHODS`` become Tensor methods.
-FAMILIES = (conv, pooling)
+FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, conv, pooling)
+
+
+def bind_methods(tensor_class):
+    """Set every family's ``METHODS`` on ``tensor_class`` (called once, when minigrad is imported)."""
+    for family in FAMILIES:
+        for name, function in family.METHODS.items():
+            setattr(tensor_class, name, function)

@@ -35,6 +35,7 @@ Kernels (see docs/conv.md for the measurements behind the choices):
 """
 from ..autograd.function import Function
 from ..backend import array_module, as_strided
+from ..conversion import as_tensor
 
 __all__ = ['conv1d', 'conv2d', 'conv_transpose1d', 'conv_transpose2d']
 METHODS = {}
@@ -275,7 +276,6 @@ def _tuple(value, n, name, op, minimum=0):
 
 
 def _tensor(x):
-    from ..ops import as_tensor
     return as_tensor(x)
 
 

@@ -5,10 +5,14 @@ backward returns gradients in the output's shape. Tie and kink rules (see docs/s
 ``abs'(0) = 0``, ``sqrt'(0) = inf``, ``maximum``/``minimum`` split the gradient half and half on ties,
 ``clamp`` passes the gradient on the closed interval ``[min, max]``.
 """
+import builtins
 import math
+import operator
 
 from ..autograd.function import Function
 from ..backend import array_module
+from ..conversion import SCALARS, as_tensor, promote, scalar_array, scalar_of, to_float
+from ..tensor import Tensor
 
 
 class Add(Function):
@@ -34,7 +38,10 @@ class Sub(Function):
 class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # Save only what a needed gradient uses (the edges are needs_input_grad, read directly on
+        # this hot path): b for a's gradient, a for b's.
+        parents = ctx.parents
+        ctx.save_for_backward(None if parents[1] is None else a, None if parents[0] is None else b)
         return a * b
 
     @staticmethod
@@ -47,7 +54,7 @@ class Mul(Function):
 class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # a only for b's gradient
         return a / b
 
     @staticmethod
@@ -132,67 +139,63 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-class Exp(Function):
+class Unary(Function):
+    """``f(x)`` for the array-module function named ``kernel``; ``chain(grad, saved)`` is the gradient,
+    written in terms of the output (``of_output``) or of the input, whichever is saved. A base for the
+    ops below, not an op itself."""
+    kernel = None
+    of_output = False
+
     @staticmethod
     def forward(ctx, x):
-        out = array_module(x).exp(x)
-        ctx.save_for_backward(out)
+        out = getattr(array_module(x), ctx.kernel)(x)
+        ctx.save_for_backward(out if ctx.of_output else x)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        out, = ctx.saved_tensors
+        saved, = ctx.saved_tensors
+        return ctx.chain(grad, saved)
+
+
+class Exp(Unary):
+    kernel, of_output = 'exp', True
+
+    @staticmethod
+    def chain(grad, out):
         return grad * out
 
 
-class Log(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return array_module(x).log(x)
+class Log(Unary):
+    kernel = 'log'
 
     @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
+    def chain(grad, x):
         return grad / x
 
 
-class Sqrt(Function):
+class Sqrt(Unary):
     """``sqrt``; its gradient at 0 is ``inf`` (as PyTorch)."""
+    kernel, of_output = 'sqrt', True
 
     @staticmethod
-    def forward(ctx, x):
-        out = array_module(x).sqrt(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
+    def chain(grad, out):
         return grad / (2 * out)
 
 
-class Sin(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return array_module(x).sin(x)
+class Sin(Unary):
+    kernel = 'sin'
 
     @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
+    def chain(grad, x):
         return grad * Cos.call(x)
 
 
-class Cos(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return array_module(x).cos(x)
+class Cos(Unary):
+    kernel = 'cos'
 
     @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
+    def chain(grad, x):
         return -(grad * Sin.call(x))
 
 
@@ -212,12 +215,13 @@ class Abs(Function):
 
 class Maximum(Function):
     """Elementwise maximum; on ties each input gets half of the gradient."""
+    largest = True
 
     @staticmethod
     def forward(ctx, a, b):
         xp = array_module(a)
-        out = xp.maximum(a, b)
-        ctx.share_a = _tie_share(xp, a > b, a == b, out.dtype)
+        out = (xp.maximum if ctx.largest else xp.minimum)(a, b)
+        ctx.share_a = _tie_share(xp, (a > b) if ctx.largest else (a < b), a == b, out.dtype)
         return out
 
     @staticmethod
@@ -227,21 +231,9 @@ class Maximum(Function):
         return (grad * share if needs[0] else None), (grad * (1 - share) if needs[1] else None)
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """Elementwise minimum; on ties each input gets half of the gradient."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        xp = array_module(a)
-        out = xp.minimum(a, b)
-        ctx.share_a = _tie_share(xp, a < b, a == b, out.dtype)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        share = ctx.share_a
-        needs = ctx.needs_input_grad
-        return (grad * share if needs[0] else None), (grad * (1 - share) if needs[1] else None)
+    largest = False
 
 
 def _tie_share(xp, wins, ties, dtype):
@@ -308,3 +300,191 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+
+# ------------------------------------------------------------------------------- public functions
+_pyfloat = builtins.float
+
+
+def _binary(cls, a, b):
+    # The common cases first, kept short: two tensors of one dtype, or a floating tensor and a float.
+    if type(a) is Tensor:
+        if type(b) is Tensor:
+            if a._array.dtype is b._array.dtype:
+                return cls.apply(a, b)
+        elif type(b) is _pyfloat and a._array.dtype.kind == 'f':
+            return cls.apply(a, scalar_array(b, a._array))
+    elif type(a) is _pyfloat and type(b) is Tensor and b._array.dtype.kind == 'f':
+        return cls.apply(scalar_array(a, b._array), b)
+    a, b = promote(a, b, cls.__name__.lower())
+    return cls.apply(a, b)
+
+
+def add(input, other, *, alpha=1):
+    return _binary(Add, input, other if alpha == 1 else other * alpha)
+
+
+def sub(input, other, *, alpha=1):
+    return _binary(Sub, input, other if alpha == 1 else other * alpha)
+
+
+def mul(input, other):
+    return _binary(Mul, input, other)
+
+
+def div(input, other, *, rounding_mode=None):
+    if rounding_mode is not None:
+        from .comparison import floor_divide, trunc_divide
+        return (floor_divide if rounding_mode == 'floor' else trunc_divide)(input, other)
+    input, other = promote(input, other, 'div')
+    if isinstance(input, Tensor) and input._array.dtype.kind != 'f':
+        input = to_float(input)
+        if isinstance(other, Tensor):
+            other = to_float(other)
+        elif hasattr(other, 'dtype'):
+            other = other.astype(input._array.dtype)
+    elif isinstance(other, Tensor) and other._array.dtype.kind != 'f':
+        other = to_float(other)
+    return Div.apply(input, other)
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def neg(input):
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        base = scalar_of(input)
+        if isinstance(base, SCALARS):
+            exponent = to_float(exponent) if isinstance(base, _pyfloat) else exponent
+            return RPowScalar.apply(exponent, base)
+        input = as_tensor(input)
+    exponent = scalar_of(exponent)
+    if isinstance(exponent, SCALARS):
+        if isinstance(exponent, _pyfloat) and input._array.dtype.kind != 'f':
+            input = to_float(input)
+        return PowScalar.apply(input, exponent)
+    input, exponent = promote(input, exponent, 'pow')
+    return Pow.apply(input, exponent)
+
+
+def float_unary(cls):
+    def op(input):
+        return cls.apply(to_float(as_tensor(input)))
+    op.__name__ = op.__qualname__ = cls.__name__.lower()
+    op.__doc__ = f"``{op.__name__}`` of each element (integer and bool tensors become floats first)."
+    return op
+
+
+exp, log, sqrt, sin, cos = (float_unary(cls) for cls in (Exp, Log, Sqrt, Sin, Cos))
+
+
+def abs(input):
+    return Abs.apply(as_tensor(input))
+
+
+absolute = abs
+
+
+def square(input):
+    return pow(input, 2)
+
+
+def maximum(input, other):
+    input, other = promote(as_tensor(input), other, 'maximum')
+    return Maximum.apply(input, other)
+
+
+def minimum(input, other):
+    input, other = promote(as_tensor(input), other, 'minimum')
+    return Minimum.apply(input, other)
+
+
+def clamp(input, min=None, max=None):
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    input = as_tensor(input)
+    if input._array.dtype.kind in 'biu' and (isinstance(min, _pyfloat) or isinstance(max, _pyfloat)):
+        input = to_float(input)
+    return Clamp.apply(input, scalar_of(min), scalar_of(max))
+
+
+clip = clamp
+
+
+def where(condition, input, other):
+    """Elements of ``input`` where ``condition`` holds, else of ``other`` (tensors or scalars)."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = as_tensor(input)
+    if isinstance(input, Tensor):
+        input, other = promote(input, other, 'where')
+        xp = input._xp()
+    else:
+        other, input = promote(other, input, 'where')
+        xp = other._xp()
+    cond = condition._array if isinstance(condition, Tensor) else xp.asarray(condition)
+    if cond.dtype != bool:
+        cond = cond.astype(bool)
+    return Where.apply(cond, input, other)
+
+
+def clone(input):
+    return Clone.apply(input)
+
+
+# ------------------------------------------------------------------------------- Tensor methods
+def _reflected(fn):
+    def method(self, other):
+        return fn(other, self)
+    method.__name__ = method.__qualname__ = f'__r{fn.__name__}__'
+    return method
+
+
+def _inplace(cls, op, name, alpha=False):
+    """The in-place method ``name`` (``x.add_(y)``, ``x *= y``) of the Function ``cls``; ``op`` is the
+    in-place operator used when nothing is recorded."""
+    if alpha:
+        def method(self, other, *, alpha=1):
+            return self._inplace_arith(cls, op, other if alpha == 1 else other * alpha)
+    else:
+        def method(self, other):
+            return self._inplace_arith(cls, op, other)
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+def clamp_(self, min=None, max=None):
+    if min is None and max is None:
+        raise ValueError("clamp_: at least one of min and max must be given")
+    return self._inplace(Clamp, min, max)
+
+
+__all__ = ['add', 'sub', 'mul', 'div', 'true_divide', 'divide', 'multiply', 'subtract', 'neg',
+           'negative', 'pow', 'exp', 'log', 'sqrt', 'sin', 'cos', 'abs', 'absolute', 'square',
+           'maximum', 'minimum', 'clamp', 'clip', 'where', 'clone']
+
+METHODS = {
+    'add': add, 'sub': sub, 'mul': mul, 'div': div, 'neg': neg, 'pow': pow,
+    'subtract': sub, 'multiply': mul, 'divide': div, 'true_divide': div, 'negative': neg,
+    'exp': exp, 'log': log, 'sqrt': sqrt, 'sin': sin, 'cos': cos, 'abs': abs, 'square': square,
+    'maximum': maximum, 'minimum': minimum, 'clamp': clamp, 'clip': clamp, 'clone': clone,
+    'where': lambda self, condition, other: where(condition, self, other),
+    '__add__': add, '__sub__': sub, '__mul__': mul, '__truediv__': div, '__pow__': pow,
+    '__radd__': _reflected(add), '__rsub__': _reflected(sub), '__rmul__': _reflected(mul),
+    '__rtruediv__': _reflected(div), '__rpow__': _reflected(pow),
+    '__neg__': neg, '__abs__': abs,
+    'add_': _inplace(Add, operator.iadd, 'add_', alpha=True),
+    'sub_': _inplace(Sub, operator.isub, 'sub_', alpha=True),
+    'mul_': _inplace(Mul, operator.imul, 'mul_'), 'div_': _inplace(Div, operator.itruediv, 'div_'),
+    'clamp_': clamp_, 'clip_': clamp_,
+}
+METHODS.update(__iadd__=METHODS['add_'], __isub__=METHODS['sub_'], __imul__=METHODS['mul_'],
+               __itruediv__=METHODS['div_'])

@@ -7,6 +7,8 @@ A 1-D operand is treated as a row (left) or column (right) vector and the added 
 Transposes are written ``.swapaxes(-1, -2)`` rather than ``.mT``: CuPy arrays before v14 lack ``.mT``.
 """
 from ..autograd.function import Function
+from ..conversion import as_tensor, cast, promote
+from ..tensor import Tensor
 
 
 def shape_error(op, a_shape, b_shape, detail):
@@ -31,7 +33,9 @@ class Matmul(Function):
             out = a @ b
         except ValueError:
             raise shape_error('matmul', a.shape, b.shape, 'their batch dimensions do not broadcast') from None
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad
+        ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)  # each for the other's grad
+        ctx.ndims = a.ndim, b.ndim
         return out
 
     @staticmethod
@@ -39,15 +43,16 @@ class Matmul(Function):
         a, b = ctx.saved_tensors
         needs = ctx.needs_input_grad
         grad_a = grad_b = None
-        if a.ndim == 1 and b.ndim == 1:          # dot product: grad is a scalar
+        ndim_a, ndim_b = ctx.ndims
+        if ndim_a == 1 and ndim_b == 1:          # dot product: grad is a scalar
             return (grad * b if needs[0] else None), (grad * a if needs[1] else None)
-        if a.ndim == 1:                            # (k,) @ (..., k, m) -> (..., m)
+        if ndim_a == 1:                            # (k,) @ (..., k, m) -> (..., m)
             if needs[0]:
                 grad_a = (grad[..., None, :] @ b.swapaxes(-1, -2))[..., 0, :]
             if needs[1]:
                 grad_b = a[:, None] * grad[..., None, :]
             return grad_a, grad_b
-        if b.ndim == 1:                            # (..., n, k) @ (k,) -> (..., n)
+        if ndim_b == 1:                            # (..., n, k) @ (k,) -> (..., n)
             if needs[0]:
                 grad_a = grad[..., :, None] * b
             if needs[1]:
@@ -74,13 +79,14 @@ class Linear(Function):
         out = x @ weight.T
         if bias is not None:
             out += bias
-        ctx.save_for_backward(x, weight)
+        needs = ctx.needs_input_grad
+        ctx.save_for_backward(x if needs[1] else None, weight if needs[0] else None)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, weight = ctx.saved_tensors
         needs = ctx.needs_input_grad
+        x, weight = ctx.saved_tensors
         grad_x = grad @ weight if needs[0] else None
         grad_w = grad_b = None
         if needs[1] or (len(needs) > 2 and needs[2]):
@@ -91,3 +97,29 @@ class Linear(Function):
             if len(needs) > 2 and needs[2]:
                 grad_b = flat.sum(axis=0)
         return grad_x, grad_w, grad_b
+
+
+# ------------------------------------------------------------------------------- public functions
+def matmul(input, other):
+    input, other = promote(as_tensor(input), other, 'matmul')
+    return Matmul.apply(input, other)
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``, as ``torch.nn.functional.linear``."""
+    dtype = weight._array.dtype
+    if not (isinstance(input, Tensor) and input._array.dtype is dtype):
+        input, weight = promote(as_tensor(input), weight, 'linear')
+        dtype = weight._array.dtype
+    if bias is not None and bias._array.dtype is not dtype:
+        bias = cast(bias, dtype)
+    return Linear.apply(input, weight, bias)
+
+
+def _rmatmul(self, other):
+    return matmul(as_tensor(other, device=self.device), self)
+
+
+__all__ = ['matmul']  # linear is nn.functional's (torch has no top-level linear either)
+
+METHODS = {'matmul': matmul, '__matmul__': matmul, '__rmatmul__': _rmatmul}

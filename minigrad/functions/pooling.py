@@ -25,14 +25,14 @@ import warnings
 
 from ..autograd.function import Function
 from ..backend import array_module, random_uniform, scatter_add
+from ..conversion import as_tensor, constant
+from .elementwise import Mul, clone
+from .linalg import matmul
 
 __all__ = ['max_pool1d', 'max_pool2d', 'avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d']
 METHODS = {}
 
 
-def _ops():
-    from .. import ops
-    return ops
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -55,7 +55,7 @@ def _tuple(value, n, name, op, minimum=0):
 
 def _batched(x, op, spatial=2):
     """(N, C, *spatial) stays; (C, *spatial) gets a batch of one (PyTorch's unbatched input)."""
-    x = _ops().as_tensor(x)
+    x = as_tensor(x)
     if x.ndim == spatial + 2:
         return x, False
     if x.ndim == spatial + 1:
@@ -303,7 +303,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     index = _plane_index(where, g)
     if unbatched:
         out, index = out.squeeze(0), index[0]
-    return out, _ops().constant(index)
+    return out, constant(index)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -438,7 +438,6 @@ def _averaging_matrix(n_in, n_out, xp, dtype):
 def adaptive_avg_pool2d(input, output_size):
     """Mean over the adaptive windows that give an (OH, OW) output, as
     ``torch.nn.functional.adaptive_avg_pool2d``; ``output_size`` is an int or a pair (None keeps a size)."""
-    ops = _ops()
     x, unbatched = _batched(input, 'adaptive_avg_pool2d')
     _check_float('adaptive_avg_pool2d', x)
     oh, ow = _adaptive_size('adaptive_avg_pool2d', output_size, x)
@@ -449,9 +448,9 @@ def adaptive_avg_pool2d(input, output_size):
         out = avg_pool2d(x, (H // oh, W // ow))
     else:
         xp, dtype = array_module(x._array), x._array.dtype
-        rows = ops.constant(_averaging_matrix(H, oh, xp, dtype))
-        cols = ops.constant(_averaging_matrix(W, ow, xp, dtype).T.copy())
-        out = ops.matmul(rows, ops.matmul(x, cols))
+        rows = constant(_averaging_matrix(H, oh, xp, dtype))
+        cols = constant(_averaging_matrix(W, ow, xp, dtype).T.copy())
+        out = matmul(rows, matmul(x, cols))
     return out.squeeze(0) if unbatched else out
 
 
@@ -489,7 +488,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     if unbatched:
         out, index = out.squeeze(0), index[0]
     if return_indices:
-        return out, _ops().constant(index)
+        return out, constant(index)
     return out
 
 
@@ -577,8 +576,7 @@ def pad(input, pad, mode='constant', value=None):
     (fill ``value``, default 0; negative pads crop) pads any number of dimensions; 'reflect' (mirror
     without repeating the edge), 'replicate' (repeat the edge) and 'circular' (wrap around) pad the last
     1, 2 or 3 dimensions of a 2-D to 5-D input."""
-    ops = _ops()
-    x = ops.as_tensor(input)
+    x = as_tensor(input)
     if not isinstance(pad, (tuple, list)) or len(pad) % 2:
         raise ValueError(f"pad: the padding must be a tuple of an even number of ints (left, right, ...), "
                          f"got {pad!r}")
@@ -600,7 +598,7 @@ def pad(input, pad, mode='constant', value=None):
             raise RuntimeError(f"pad: the padding {tuple(pad)} gives a negative size for input "
                                f"{tuple(input.shape)}")
         if not any(a or b for a, b in positive):
-            return x if x is not input else ops.clone(x) if x.requires_grad else x
+            return x if x is not input else clone(x) if x.requires_grad else x
         return PadConstant.apply(x, positive, 0.0 if value is None else value)
     if value:
         raise ValueError(f"pad: padding mode {mode!r} does not take a value (only 'constant' does)")
@@ -659,8 +657,7 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
     """Resample the spatial dimensions, as ``torch.nn.functional.interpolate``: 'nearest' (3-D to 5-D
     input), 'linear' (3-D) and 'bilinear' (4-D), to ``size`` or by ``scale_factor`` (output size
     ``floor(in * scale)``), with PyTorch's ``align_corners`` rule for the linear modes."""
-    ops = _ops()
-    x = ops.as_tensor(input)
+    x = as_tensor(input)
     spatial = x.ndim - 2
     if spatial < 1:
         raise ValueError(f"interpolate: expected a 3-D to 5-D input (N, C, ...), got shape {tuple(x.shape)}")
@@ -701,11 +698,11 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
                 out = AxisTake.apply(out, _nearest_index(in_sizes[k], sizes[k], scales[k], xp), 2 + k)
         return out
     align = bool(align_corners)
-    last = ops.constant(_linear_matrix(in_sizes[-1], sizes[-1], scales[-1], align, xp, dtype).T.copy())
-    out = ops.matmul(out, last)
+    last = constant(_linear_matrix(in_sizes[-1], sizes[-1], scales[-1], align, xp, dtype).T.copy())
+    out = matmul(out, last)
     if spatial == 2:
-        rows = ops.constant(_linear_matrix(in_sizes[0], sizes[0], scales[0], align, xp, dtype))
-        out = ops.matmul(rows, out)
+        rows = constant(_linear_matrix(in_sizes[0], sizes[0], scales[0], align, xp, dtype))
+        out = matmul(rows, out)
     return out
 
 
@@ -718,9 +715,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     """Channel dropout, as ``torch.nn.functional.dropout2d``: in training, zero whole channels of an
     (N, C, H, W) input with probability ``p`` and scale the rest by ``1 / (1 - p)``. A 3-D input is taken
     as (N, C, L), with PyTorch's warning."""
-    from ..functions.elementwise import Mul
-    ops = _ops()
-    x = ops.as_tensor(input)
+    x = as_tensor(input)
     if not 0 <= p <= 1:
         raise ValueError(f"dropout2d: dropout probability has to be between 0 and 1, but got {p}")
     if x.ndim not in (3, 4):

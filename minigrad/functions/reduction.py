@@ -6,10 +6,18 @@ Tie rules (docs/semantics.md): ``amax``/``amin`` and the full ``max()``/``min()`
 equally among tied elements; ``max(dim)``/``min(dim)`` give it all to the returned index (the first
 occurrence).
 """
+import builtins
+import collections
+
+from .. import backend
+from ..arguments import dim as _dim, dims as _dims, reduction_args
 from ..autograd.function import Function
 from ..backend import array_module
-from .elementwise import Exp
-from .shape import Expand
+from ..conversion import as_tensor, cast, constant, to_float
+from ..tensor import Tensor
+from .activation import log_sum_exp_parts
+from .elementwise import Exp, maximum, minimum, sqrt
+from .shape import Expand, Reshape
 
 
 def _kept_shape(in_shape, axis):
@@ -47,21 +55,21 @@ def _count(in_shape, axis):
 
 
 class Sum(Function):
+    """The sum over ``axis`` (the array method named ``kernel``); the gradient spreads back evenly."""
+    kernel = 'sum'
+
     @staticmethod
     def forward(ctx, x, axis, keepdims):
         ctx.in_shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
-        return x.sum(axis=axis, keepdims=keepdims)
+        return getattr(x, ctx.kernel)(axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
         return _spread(grad, ctx.in_shape, ctx.axis, ctx.keepdims), None, None
 
 
-class Mean(Function):
-    @staticmethod
-    def forward(ctx, x, axis, keepdims):
-        ctx.in_shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
-        return x.mean(axis=axis, keepdims=keepdims)
+class Mean(Sum):
+    kernel = 'mean'
 
     @staticmethod
     def backward(ctx, grad):
@@ -84,7 +92,7 @@ class Var(Function):
         n = _count(x.shape, ctx.axis)
         centred = x - x.mean(axis=ctx.axis, keepdims=True)
         spread = _spread(grad, x.shape, ctx.axis, ctx.keepdims)
-        return spread * centred * (2 / max(n - ctx.correction, 0)), None, None, None
+        return spread * centred * (2 / builtins.max(n - ctx.correction, 0)), None, None, None
 
 
 class Amax(Function):
@@ -136,10 +144,8 @@ class Logsumexp(Function):
 
     @staticmethod
     def forward(ctx, x, axis, keepdims):
-        xp = array_module(x)
-        top = x.max(axis=axis, keepdims=True)
-        top = xp.where(xp.isfinite(top), top, 0)
-        out = xp.log(xp.exp(x - top).sum(axis=axis, keepdims=True)) + top
+        _, log_sum, top = log_sum_exp_parts(x, axis)
+        out = log_sum + top
         if not keepdims:
             out = out.reshape(_reduced_shape(x.shape, axis))
         ctx.save_for_backward(x, out)
@@ -152,3 +158,148 @@ class Logsumexp(Function):
         # d/dx logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
         lse = out.reshape(_kept_shape(x.shape, ctx.axis))
         return _spread(grad, x.shape, ctx.axis, ctx.keepdims) * Exp.call(x - lse), None, None
+
+
+# ------------------------------------------------------------------------------- public functions
+max_result = collections.namedtuple('max', ['values', 'indices'])
+min_result = collections.namedtuple('min', ['values', 'indices'])
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    dim, keepdim = reduction_args('sum', dim, keepdim, axis, keepdims)
+    input = as_tensor(input)
+    if dtype is not None:
+        input = cast(input, dtype)
+    elif input._array.dtype.kind in 'bu' or input._array.dtype in (backend.int8, backend.int16,
+                                                                    backend.int32):
+        input = cast(input, backend.int64)  # PyTorch sums bools and small ints as int64
+    return Sum.apply(input, _dims(dim, input.ndim, 'sum'), keepdim)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    dim, keepdim = reduction_args('mean', dim, keepdim, axis, keepdims)
+    input = as_tensor(input)
+    if dtype is not None:
+        input = cast(input, dtype)
+    if input._array.dtype.kind != 'f':
+        raise RuntimeError(f"mean() of a {input.dtype} tensor: the mean needs a floating dtype; convert "
+                           "first with .float() or pass dtype=minigrad.float32")
+    return Mean.apply(input, _dims(dim, input.ndim, 'mean'), keepdim)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    """Variance over ``dim``; ``correction=1`` (default) divides by N - 1, as PyTorch."""
+    if isinstance(unbiased, builtins.bool) or unbiased is None:
+        pass
+    elif dim is None:  # var(x, dim) called positionally with dim in the unbiased slot is not PyTorch's order
+        dim, unbiased = unbiased, None
+    dim, keepdim = reduction_args('var', dim, keepdim, axis, keepdims)
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    input = to_float(as_tensor(input))
+    return Var.apply(input, _dims(dim, input.ndim, 'var'), correction, keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims))
+
+
+def _check_not_empty(t, op):
+    if t._array.size == 0:
+        raise RuntimeError(f"{op}() of an empty tensor has no value; check the shape {tuple(t.shape)}")
+
+
+def _extremes(cls, op):
+    def reduce(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = reduction_args(op, dim, keepdim, axis, keepdims)
+        input = as_tensor(input)
+        _check_not_empty(input, op)
+        return cls.apply(input, _dims(dim if dim != () else None, input.ndim, op), keepdim)
+    reduce.__name__ = reduce.__qualname__ = op
+    reduce.__doc__ = (f"The {'largest' if cls.largest else 'smallest'} values over ``dim`` (all dims when "
+                      "None or ``()``); ties share the gradient equally.")
+    return reduce
+
+
+amax, amin = _extremes(Amax, 'amax'), _extremes(Amin, 'amin')
+
+
+def _extreme(op, input, dim, keepdim, axis, keepdims, largest):
+    if isinstance(dim, Tensor):  # torch.max(a, b) is the elementwise maximum
+        return maximum(input, dim) if largest else minimum(input, dim)
+    dim, keepdim = reduction_args(op, dim, keepdim, axis, keepdims)
+    input = as_tensor(input)
+    _check_not_empty(input, op)
+    if dim is None:
+        return (Amax if largest else Amin).apply(input, None, False)
+    d = _dim(dim, input.ndim, op)
+    arr = input._array
+    result = max_result if largest else min_result
+    if arr.ndim == 0:
+        indices = array_module(arr).zeros((), dtype=backend.int64)
+        return result(Reshape.apply(input, ()), constant(indices))
+    indices = (arr.argmax if largest else arr.argmin)(axis=d)
+    values = TakeAlongDim.apply(input, indices, d, keepdim)
+    if keepdim:
+        indices = array_module(arr).expand_dims(indices, d)
+    return result(values, constant(indices))
+
+
+def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """``max(x)``: the largest value (ties share the gradient). ``max(x, dim)``: ``(values, indices)``
+    with the gradient going to the first maximal index. ``max(x, y)``: elementwise maximum."""
+    return _extreme('max', input, dim, keepdim, axis, keepdims, True)
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or ``min(x, y)``; see :func:`max`."""
+    return _extreme('min', input, dim, keepdim, axis, keepdims, False)
+
+
+def _arg_extreme(op, input, dim, keepdim, axis, keepdims, largest):
+    dim, keepdim = reduction_args(op, dim, keepdim, axis, keepdims)
+    input = as_tensor(input)
+    _check_not_empty(input, op)
+    arr = input._array
+    xp = array_module(arr)
+    if dim is None:
+        idx = (arr.argmax if largest else arr.argmin)()
+        out = xp.asarray(idx, dtype=backend.int64)
+        if keepdim:
+            out = out.reshape((1,) * arr.ndim)
+        return constant(out)
+    d = _dim(dim, arr.ndim, op)
+    out = (arr.argmax if largest else arr.argmin)(axis=d, keepdims=keepdim) if arr.ndim else \
+        xp.zeros((), dtype=backend.int64)
+    return constant(xp.asarray(out, dtype=backend.int64))
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    return _arg_extreme('argmax', input, dim, keepdim, axis, keepdims, True)
+
+
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    return _arg_extreme('argmin', input, dim, keepdim, axis, keepdims, False)
+
+
+def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    dim, keepdim = reduction_args('logsumexp', dim, keepdim, axis, keepdims)
+    input = to_float(as_tensor(input))
+    return Logsumexp.apply(input, _dims(dim, input.ndim, 'logsumexp'), keepdim)
+
+
+def _truth(op, largest):
+    def method(self, dim=None, keepdim=False):
+        a = self._array
+        out = (a.any if largest else a.all)() if dim is None else \
+            (a.any if largest else a.all)(axis=_dim(dim, a.ndim, op), keepdims=keepdim)
+        return constant(self._xp().asarray(out))
+    method.__name__ = method.__qualname__ = op
+    return method
+
+
+__all__ = ['sum', 'mean', 'var', 'std', 'amax', 'amin', 'max', 'min', 'argmax', 'argmin', 'logsumexp']
+
+METHODS = {'sum': sum, 'mean': mean, 'var': var, 'std': std, 'amax': amax, 'amin': amin, 'max': max,
+           'min': min, 'argmax': argmax, 'argmin': argmin, 'logsumexp': logsumexp,
+           'any': _truth('any', True), 'all': _truth('all', False)}

@@ -9,7 +9,8 @@ uniform in +-1/sqrt(fan_in)), ``padding_mode`` ('zeros', 'reflect', 'replicate',
 """
 import math
 
-from .. import backend, ops
+from .. import backend
+from ..conversion import constant
 from ..functions import conv as C
 from ..functions import pooling as P
 from . import init
@@ -70,9 +71,9 @@ class _ConvNd(Module):
         dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
         xp = backend.module_for(device)
         with backend.on_device(backend.as_device(device)):
-            self.weight = Parameter(ops.constant(xp.empty(shape, dtype=dtype)))
+            self.weight = Parameter(constant(xp.empty(shape, dtype=dtype)))
             if bias:
-                self.bias = Parameter(ops.constant(xp.empty((out_channels,), dtype=dtype)))
+                self.bias = Parameter(constant(xp.empty((out_channels,), dtype=dtype)))
             else:
                 self.register_parameter('bias', None)
         self.reset_parameters()

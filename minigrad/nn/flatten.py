@@ -1,5 +1,5 @@
 """``Flatten``: merge dimensions ``start_dim..end_dim`` into one (images (N, 1, 28, 28) -> (N, 784))."""
-from .. import ops
+from ..functions.shape import flatten
 from .module import Module
 
 
@@ -12,7 +12,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, input):
-        return ops.flatten(input, self.start_dim, self.end_dim)
+        return flatten(input, self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f'start_dim={self.start_dim}, end_dim={self.end_dim}'

@@ -6,8 +6,9 @@
 """
 import warnings
 
-from .. import backend, ops
-from ..autograd import function as _fn
+from .. import backend, conversion
+from ..functions import activation, linalg, shape
+from ..tensor import Tensor
 from ..functions.elementwise import Mul
 from ..functions.loss import MSE, CrossEntropy
 from ..functions.activation import Relu
@@ -18,32 +19,32 @@ _REDUCTIONS = ('mean', 'sum', 'none')
 # ----------------------------------------------------------------------------------------- layers
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``: input (..., in), weight (out, in), bias (out,) -> (..., out)."""
-    return ops.linear(input, weight, bias)
+    return linalg.linear(input, weight, bias)
 
 
 def relu(input, inplace=False):
     """``max(x, 0)``; the gradient at 0 is 0. ``inplace=True`` overwrites ``input``."""
     if inplace:
         return input._inplace(Relu)
-    return ops.relu(input)
+    return activation.relu(input)
 
 
 def sigmoid(input):
-    return ops.sigmoid(input)
+    return activation.sigmoid(input)
 
 
 def tanh(input):
-    return ops.tanh(input)
+    return activation.tanh(input)
 
 
 def softmax(input, dim=None, dtype=None):
     """Normalised exponentials along ``dim`` (required: e.g. ``dim=1`` for logits of shape (N, C))."""
-    return ops.softmax(input, dim, dtype=dtype)
+    return activation.softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim=None, dtype=None):
     """``log(softmax(x))`` computed stably (shifted by the maximum) along ``dim``."""
-    return ops.log_softmax(input, dim, dtype=dtype)
+    return activation.log_softmax(input, dim, dtype=dtype)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -85,34 +86,34 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     The seed's squared loss ``(y_hat - y) ** 2 / 2`` is ``mse_loss(y_hat, y) / 2``.
     """
     _check_reduction(reduction, size_average, reduce, 'mse_loss')
-    input = ops.as_tensor(input)
-    if not isinstance(target, _fn.Tensor):
-        target = ops.as_tensor(target, device=input.device)
+    input = conversion.as_tensor(input)
+    if not isinstance(target, Tensor):
+        target = conversion.as_tensor(target, device=input.device)
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(f"mse_loss: target size {tuple(target.shape)} differs from input size "
                       f"{tuple(input.shape)}; they will be broadcast, which is likely wrong. Make them the "
                       "same shape (e.g. y.reshape(y_hat.shape)).", stacklevel=2)
-    input, target = ops.promote(input, target, 'mse_loss')
+    input, target = conversion.promote(input, target, 'mse_loss')
     if input._array.dtype.kind != 'f':
-        input = ops.cast(input, backend.get_default_dtype())
-        target = ops.cast(ops.as_tensor(target), input.dtype)
+        input = conversion.cast(input, backend.get_default_dtype())
+        target = conversion.cast(conversion.as_tensor(target), input.dtype)
     return MSE.apply(input, target, reduction)
 
 
 def _rows(t):
     """Logits-shaped (C,), (N, C) or (N, C, d1, ...) -> (M, C): one row per prediction, classes last."""
     if t.ndim == 1:
-        return ops.reshape(t, 1, t.shape[0])
+        return shape.reshape(t, 1, t.shape[0])
     if t.ndim == 2:
         return t
     dims = (0,) + tuple(range(2, t.ndim)) + (1,)
-    return ops.reshape(ops.permute(t, dims), -1, t.shape[1])
+    return shape.reshape(shape.permute(t, dims), -1, t.shape[1])
 
 
 def _class_weights(weight, classes, like):
     if weight is None:
         return None
-    array = weight._array if isinstance(weight, _fn.Tensor) else \
+    array = weight._array if isinstance(weight, Tensor) else \
         backend.array_module(like._array).asarray(weight)
     if array.shape != (classes,):
         raise ValueError(f"cross_entropy: weight must have shape ({classes},), one per class, got "
@@ -135,15 +136,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     tensor(0.2413, grad_fn=<CrossEntropyBackward>)
     """
     _check_reduction(reduction, size_average, reduce, 'cross_entropy')
-    Tensor = _fn.Tensor
-    input = ops.as_tensor(input)
+    input = conversion.as_tensor(input)
     if input._array.dtype.kind != 'f':
         raise TypeError(f"cross_entropy: the logits must be floating point, got {input.dtype}")
     if input.ndim == 0:
         raise ValueError("cross_entropy: the logits need a class dimension, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    target = target if isinstance(target, Tensor) else ops.as_tensor(target, device=input.device)
+    target = target if isinstance(target, Tensor) else conversion.as_tensor(target, device=input.device)
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     batch_shape = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
     logits = _rows(input)
@@ -162,7 +162,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             raise ValueError(f"cross_entropy: a probability target must have the logits' shape "
                              f"{tuple(input.shape)}, got {tuple(target.shape)}; for class labels use an "
                              "integer tensor (target.long())")
-        coef = _rows(ops.cast(target, input.dtype))
+        coef = _rows(conversion.cast(target, input.dtype))
         if label_smoothing:
             coef = coef * (1.0 - label_smoothing) + label_smoothing / classes
         if weight is not None:
@@ -170,7 +170,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         divisor = logits.shape[0]
     loss = CrossEntropy.apply(logits, coef, divisor, reduction)
     if reduction == 'none':
-        loss = ops.reshape(loss, batch_shape)
+        loss = shape.reshape(loss, batch_shape)
     return loss
 
 

@@ -1,7 +1,9 @@
 """Fully connected layers: ``Linear``, ``LazyLinear`` (input size inferred at the first call), ``Identity``."""
 import math
 
-from .. import backend, ops
+from .. import backend
+from ..conversion import constant
+from ..functions.linalg import linear
 from . import init
 from .module import Module
 from .parameter import Parameter, UninitializedParameter
@@ -38,9 +40,9 @@ class Linear(Module):
         self.in_features, self.out_features = in_features, out_features
         dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
         xp = backend.module_for(device)
-        self.weight = Parameter(ops.constant(xp.empty((out_features, in_features), dtype=dtype)))
+        self.weight = Parameter(constant(xp.empty((out_features, in_features), dtype=dtype)))
         if bias:
-            self.bias = Parameter(ops.constant(xp.empty((out_features,), dtype=dtype)))
+            self.bias = Parameter(constant(xp.empty((out_features,), dtype=dtype)))
         else:
             self.register_parameter('bias', None)
         self.reset_parameters()
@@ -53,7 +55,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        return ops.linear(input, self.weight, self.bias)
+        return linear(input, self.weight, self.bias)
 
     def extra_repr(self):
         return f'in_features={self.in_features}, out_features={self.out_features}, ' \

@@ -127,7 +127,7 @@ def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-4, rtol=1e-3, seed=1, raise_exce
     """Check second derivatives: the first derivatives of ``fn`` (computed with ``create_graph=True``
     and projected on a fixed random vector) are checked with :func:`gradcheck`, so the backward
     formulas must themselves be differentiable. Same arguments and report as :func:`gradcheck`."""
-    from ..ops import cat
+    from ..functions.shape import cat
     inputs = list(inputs)
     targets = _targets(inputs, 'gradgradcheck')
     projections = _projections(_outputs(fn(*inputs), 'gradgradcheck'), seed)

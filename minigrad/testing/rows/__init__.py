@@ -1,0 +1,8 @@
+"""The rows of the op table, one module per family of ops (``ROWS = [OpSpec(...), ...]`` in each).
+
+A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad.testing.op_table`
+gathers every row into ``OPS``.
+"""
+from . import activation, comparison, conv, elementwise, linalg, loss, reduction, shape
+
+MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, conv)
