@@ -92,7 +92,7 @@ def conv2d_cases(draw):
                 kwargs=dict(stride=stride, padding=padding, dilation=(dh, dw), groups=groups), seed=seed)
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(conv2d_cases())
 def test_conv2d_matches_torch(case):
     rng = numpy.random.default_rng(case['seed'])
@@ -177,7 +177,7 @@ def conv_transpose_cases(draw):
                             dilation=dilation), seed=draw(st.integers(0, 2 ** 16)))
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(conv_transpose_cases())
 def test_conv_transpose2d_matches_torch(case):
     rng = numpy.random.default_rng(case['seed'])
@@ -207,7 +207,7 @@ def pool_cases(draw, dilation=True):
                 padding=padding, dilation=d, ceil_mode=draw(st.booleans()), seed=draw(st.integers(0, 2 ** 16)))
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(pool_cases())
 def test_max_pool2d_matches_torch(case):
     rng = numpy.random.default_rng(case['seed'])
@@ -230,7 +230,7 @@ def test_max_pool2d_ties_nan_and_unbatched_follow_torch():
     check(lambda t: F.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [numpy.arange(48.).reshape(3, 4, 4)])
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(pool_cases(dilation=False), st.booleans(), st.sampled_from([None, None, 1, 3]))
 def test_avg_pool2d_matches_torch(case, count_include_pad, divisor):
     rng = numpy.random.default_rng(case['seed'])
@@ -251,7 +251,7 @@ def test_pool1d_matches_torch():
     check(lambda t: F.adaptive_max_pool1d(t, 4, True), lambda t: TF.adaptive_max_pool1d(t, 4, True), [x])
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 5), st.one_of(st.none(), st.integers(1, 5)),
        st.integers(0, 2 ** 16))
 def test_adaptive_pools_match_torch(H, W, oh, ow, seed):
@@ -265,7 +265,7 @@ def test_adaptive_pools_match_torch(H, W, oh, ow, seed):
 
 
 # ---------------------------------------------------------------------------------- pad, interpolate
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(st.sampled_from(['constant', 'reflect', 'replicate', 'circular']), st.integers(1, 3),
        st.integers(0, 2 ** 16), st.booleans())
 def test_pad_matches_torch(mode, dims, seed, batched):
@@ -282,7 +282,7 @@ def test_pad_matches_torch(mode, dims, seed, batched):
           second=seed % 4 == 0)
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(st.integers(1, 6), st.integers(1, 6), st.sampled_from(['nearest', 'bilinear']),
        st.one_of(st.tuples(st.integers(1, 9), st.integers(1, 9)),
                  st.sampled_from([0.5, 1.0, 1.5, 2.0, 2.7, (1.3, 0.7)])),
