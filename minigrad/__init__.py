@@ -36,6 +36,7 @@ def is_tensor(obj):
 from . import linalg, nn, optim
 from .serialization import load, save
 from . import data, utils  # noqa: E402  (they build on the tensor layer above)
+from . import distributed  # noqa: E402  (mpi4py is imported on first use)
 
 
 def __getattr__(name):

@@ -51,17 +51,25 @@ def cmd_demo(args):
 
 
 def cmd_train(args):
+    from .distributed import init_process_group, is_initialized, is_main_process, launched_by_mpi
+    if launched_by_mpi() and not is_initialized():  # `mpiexec -n 4 minigrad train`: docs/distributed.md
+        init_process_group('mpi')
+    main = is_main_process()  # only rank 0 prints and saves
     if args.model == 'linreg':
+        if not main:
+            return 0  # the three linear-regression fits are single-process: rank 0 runs them
         from .demos import linreg
         linreg.run(seed=args.seed, lr=args.lr if args.lr is not None else 0.03,
                    epochs=args.epochs if args.epochs is not None else 3, verbose=True)
         return 0
     from .demos import classify
-    out = _out_folder(args.out, f'train-{args.model}')
+    out = _out_folder(args.out, f'train-{args.model}') if main else None
     history, paths = classify.run(out, model=args.model,
                                   epochs=args.epochs if args.epochs is not None else 10,
                                   lr=args.lr if args.lr is not None else 0.1, batch_size=args.batch_size,
                                   hidden=args.hidden, seed=args.seed, device=args.device)
+    if not main:
+        return 0
     print(f"saved to {os.path.abspath(out)}:")
     for name, path in paths.items():
         print(f"  {name:8s} {path}")

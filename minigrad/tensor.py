@@ -48,7 +48,8 @@ class Tensor:
     become the default float dtype (float32); integers and bools keep integer/bool dtypes, which cannot
     require grad.
     """
-    __slots__ = ('_array', '_ctx', '_requires_grad', 'grad', '_version', '_hooks', '__weakref__')
+    __slots__ = ('_array', '_ctx', '_requires_grad', 'grad', '_version', '_hooks', '_post_hooks',
+                 '__weakref__')
     __array_ufunc__ = None      # NumPy defers `ndarray op tensor` to our reflected operators
     __hash__ = object.__hash__  # tensors are hashed by identity (== is elementwise)
 
@@ -308,6 +309,21 @@ class Tensor:
         if hooks is None:
             hooks = []
             owner._hooks = hooks
+        hooks.append(hook)
+        return _Handle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` on this leaf once its ``.grad`` has been accumulated in a backward pass
+        (as soon as every gradient reaching it has arrived, before the backward ends); PyTorch 2.1's
+        hook, which DistributedDataParallel uses to start all-reduces during the backward."""
+        if self._ctx is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        hooks = getattr(self, '_post_hooks', None)
+        if hooks is None:
+            hooks = []
+            self._post_hooks = hooks
         hooks.append(hook)
         return _Handle(hooks, hook)
 

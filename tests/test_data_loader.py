@@ -123,8 +123,8 @@ def test_bad_arguments_say_what_to_do():
         DataLoader(_dataset(3), batch_size=0)
     with pytest.raises(ValueError, match='not both'):
         DataLoader(_dataset(3), generator=numpy.random.default_rng(), seed=1)
-    with pytest.raises(NotImplementedError, match='shuffle'):
-        DataLoader(_dataset(3), sampler=[0, 1, 2])
+    with pytest.raises(ValueError, match='mutually exclusive with shuffle'):
+        DataLoader(_dataset(3), sampler=[0, 1, 2], shuffle=True)
 
 
 def test_a_dataset_that_requires_grad_stays_in_the_graph():

@@ -118,9 +118,11 @@ def _accumulate(owner, grad, create_graph, handed_out):
 
 def _dependencies(roots):
     """Sweep 1: for every node reachable from ``roots``, the number of edges that lead into it. Nodes
-    are dict keys by identity (Function instances and leaf Tensors hash by id). Leaves need no count:
-    they are accumulated at the end, when every gradient has arrived."""
+    are dict keys by identity (Function instances and leaf Tensors hash by id). Leaves are counted apart
+    (``leaf_deps``): a leaf's .grad is accumulated, and its post-accumulate hooks run, as soon as its
+    last edge has run (PyTorch's order, which DistributedDataParallel's overlap relies on)."""
     deps = {}
+    leaf_deps = {}
     stack = []
     for node in roots:
         if node not in deps and not isinstance(node, Tensor):
@@ -129,14 +131,17 @@ def _dependencies(roots):
     while stack:
         node = stack.pop()
         for parent in node.parents:
-            if parent is None or isinstance(parent, Tensor):
+            if parent is None:
+                continue
+            if isinstance(parent, Tensor):
+                leaf_deps[parent] = leaf_deps.get(parent, 0) + 1
                 continue
             if parent in deps:
                 deps[parent] += 1
             else:
                 deps[parent] = 1
                 stack.append(parent)
-    return deps
+    return deps, leaf_deps
 
 
 def _freed_error(node):
@@ -179,10 +184,11 @@ class _Pass:
     """What one backward pass keeps while it runs: the pending gradient of each node (``grads``), the
     number of consumers each node still waits for (``deps``), the nodes ready to run, and what the
     caller asked to capture."""
-    __slots__ = ('grads', 'deps', 'ready', 'owned', 'handed_out', 'captured', 'capture', 'create_graph')
+    __slots__ = ('grads', 'deps', 'leaf_deps', 'ready', 'owned', 'handed_out', 'captured', 'capture',
+                 'create_graph')
 
     def __init__(self, roots, root_grads, capture, create_graph):
-        self.deps = _dependencies(roots)
+        self.deps, self.leaf_deps = _dependencies(roots)
         self.grads = {}
         for node, g in zip(roots, root_grads):
             self.grads[node] = g if node not in self.grads else self.grads[node] + g
@@ -207,16 +213,24 @@ def _observe(node, g, run):
     return g
 
 
+def _finish_leaf(leaf, g, run):
+    """A leaf's gradient is complete: its hooks, its accumulation, then its post-accumulate hooks."""
+    hooks = getattr(leaf, '_hooks', None)
+    if hooks:
+        g = _apply_hooks(hooks, g, run.create_graph)
+    _accumulate(leaf, g, run.create_graph, run.handed_out)
+    for hook in getattr(leaf, '_post_hooks', None) or ():
+        hook(leaf)
+
+
 def _hand_to_leaves(run, accumulate):
-    """Every gradient has arrived: run the leaves' hooks and accumulate (or capture) their gradients."""
+    """Every gradient has arrived: the leaves not served yet get theirs (accumulated, or captured)."""
     for leaf, g in run.grads.items():
-        hooks = getattr(leaf, '_hooks', None)
-        if hooks:
-            g = _apply_hooks(hooks, g, run.create_graph)
         if run.capture is not None and leaf in run.capture:
-            run.captured[leaf] = g
+            hooks = getattr(leaf, '_hooks', None)
+            run.captured[leaf] = _apply_hooks(hooks, g, run.create_graph) if hooks else g
         elif accumulate:
-            _accumulate(leaf, g, run.create_graph, run.handed_out)
+            _finish_leaf(leaf, g, run)
 
 
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
@@ -227,7 +241,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     returned instead of (``accumulate=False``) being added to leaves' ``.grad``.
     """
     run = _Pass(roots, root_grads, capture, create_graph)  # sweep 1 counts the consumers
-    ready, grads, deps, owned = run.ready, run.grads, run.deps, run.owned
+    ready, grads, deps, owned, leaf_deps = run.ready, run.grads, run.deps, run.owned, run.leaf_deps
     previous_mode = state.enabled
     state.enabled = create_graph
     anomaly = state.anomaly
@@ -264,12 +278,18 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             for parent, gi in zip(parents, in_grads):
                 if parent is None:
                     continue
-                if isinstance(parent, Tensor):  # a leaf: its gradient is accumulated at the end
+                if isinstance(parent, Tensor):  # a leaf: accumulated once its last edge has run
                     if gi is not None:
                         array = parent._array
                         if gi.shape != array.shape or gi.dtype is not array.dtype:
                             gi = _fit(gi, array.shape, array.dtype, create_graph)
                         _add_grad(grads, parent, gi, owned)
+                    leaf_deps[parent] -= 1
+                    if leaf_deps[parent] == 0 and accumulate and capture is None and parent in grads:
+                        g_leaf = grads.pop(parent)
+                        if owned:
+                            owned.discard(id(g_leaf))
+                        _finish_leaf(parent, g_leaf, run)
                     continue
                 if gi is not None:
                     if gi.shape != parent.out_shape or gi.dtype is not parent.out_dtype:

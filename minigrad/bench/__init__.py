@@ -9,6 +9,7 @@ op-overhead            microseconds per op, forward and backward, minigrad vs to
 deep-chain             100,000 chained ops: build, backward, peak memory
 epoch                  one Fashion-MNIST epoch of the seed's MLP; peak memory vs data size
 profile                where minigrad's time goes: one op layer by layer, one MLP step by op
+distributed            MPI all-reduce overhead vs mpi4py; DDP examples/s on 1 and N ranks
 conv                   LeNet and residual-block steps vs torch: ratios, GEMM share, peak memory
 all                    every benchmark above, one after the other (options go to each)
 =====================  ====================================================================
@@ -24,6 +25,7 @@ BENCHMARKS = {
     'deep-chain': 'deep_chain',
     'epoch': 'epoch',
     'profile': 'profile',
+    'distributed': 'distributed',
     'conv': 'conv',
 }
 

@@ -8,6 +8,7 @@ import time
 
 from .. import cuda
 from ..autograd.grad_mode import no_grad
+from . import distributed as _dist
 from .board import ProgressBoard, to_float
 from .framework import gpu
 from .hyper import HyperParameters
@@ -87,9 +88,11 @@ class Trainer(HyperParameters):
     def prepare_data(self, data):
         self.train_dataloader = data.train_dataloader()
         self.val_dataloader = data.val_dataloader()
+        self.train_dataloader, self.val_dataloader = _dist.shard_loaders(self.train_dataloader,
+                                                                         self.val_dataloader)
         self.num_train_batches = len(self.train_dataloader)
         self.num_val_batches = (len(self.val_dataloader) if self.val_dataloader is not None else 0)
-        show = self.progress if self.progress is not None else _isatty(sys.stderr)
+        show = (self.progress if self.progress is not None else _isatty(sys.stderr)) and _dist.is_main()
         if show:
             self.train_dataloader = _ProgressLoader(self.train_dataloader, self, sys.stderr)
 
@@ -111,21 +114,27 @@ class Trainer(HyperParameters):
         self.train_batch_idx = 0
         self.val_batch_idx = 0
         self.history = History()
+        self._ddp = None
         for self.epoch in range(self.max_epochs):
             self._sums = {}
             start = time.perf_counter()
+            _dist.set_epoch(self.train_dataloader, self.epoch)
             self.fit_epoch()
             row = {'epoch': self.epoch + 1}
-            row.update({name: total / count for name, (total, count) in self._sums.items()})
+            sums = _dist.reduce_sums(self._sums)  # over the ranks, when distributed
+            row.update({name: total / count for name, (total, count) in sums.items()})
             row['seconds'] = time.perf_counter() - start
             self.history.append(row)
-            if self.verbose:
+            if self.verbose and _dist.is_main():
                 print(format_epoch(row, self.max_epochs), flush=True)
+        if self._ddp is not None:  # the hooks belong to this fit
+            for handle in self._ddp._hook_handles:
+                handle.remove()
         board = getattr(model, 'board', None)
         # Outside notebooks the board's figure is saved as a PNG, unless it was switched off
         # (display=False) and given no path.
         if isinstance(board, ProgressBoard) and board.data and not board.notebook and \
-                (board.display or board.path):
+                (board.display or board.path) and _dist.is_main():
             path = board.save()
             if self.verbose and board.display:
                 print(f'progress board saved to {path}')
@@ -139,10 +148,15 @@ class Trainer(HyperParameters):
     def fit_epoch(self):
         self.model.train()
         for batch in self.train_dataloader:
-            loss = self.model.training_step(self.prepare_batch(batch))
+            batch = self.prepare_batch(batch)
+            if self._ddp is None and _dist.active():  # under mpiexec: gradients averaged by DDP's hooks
+                self._ddp = _dist.wrap_model(self.model, batch)
+            loss = self.model.training_step(batch)
             self.optim.zero_grad()
             with no_grad():
                 loss.backward()
+                if self._ddp is not None:
+                    self._ddp._check_reduction_finished()
                 if self.gradient_clip_val > 0:
                     self.clip_gradients(self.gradient_clip_val, self.model)
                 self.optim.step()

@@ -6,12 +6,18 @@ objects), plus the datasets the seed uses: synthetic regression data and Fashion
 >>> for X_batch, y_batch in DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True):
 ...     pass
 """
-from .dataset import Dataset, TensorDataset
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset, Subset,
+                      TensorDataset, random_split)
 from .idx import DataError, DataNotFoundError, parse_idx, read_idx
-from .loader import DataLoader, default_collate
+from .loader import DataLoader, default_collate, default_convert, get_worker_info
+from .sampler import (BatchSampler, DistributedSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
 from .synthetic import synthetic_regression
 
-__all__ = ['Dataset', 'TensorDataset', 'DataLoader', 'default_collate', 'FashionMNIST', 'fashion_mnist',
+__all__ = ['Dataset', 'TensorDataset', 'IterableDataset', 'Subset', 'ConcatDataset', 'ChainDataset',
+           'StackDataset', 'random_split', 'DataLoader', 'default_collate', 'default_convert',
+           'get_worker_info', 'Sampler', 'SequentialSampler', 'RandomSampler', 'SubsetRandomSampler',
+           'WeightedRandomSampler', 'BatchSampler', 'DistributedSampler', 'FashionMNIST', 'fashion_mnist',
            'synthetic_regression', 'read_idx', 'parse_idx', 'DataError', 'DataNotFoundError']
 
 

@@ -4,7 +4,7 @@ import json
 import os
 import time
 
-from .. import d2l, manual_seed, save
+from .. import d2l, distributed, manual_seed, save
 from ..d2l.board import save_figure
 from ..utils.files import atomic_write
 
@@ -47,24 +47,32 @@ def plot_history(history, title):
 
 
 def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0, device='cpu'):
-    """Train and save into the folder ``out``; returns ``(history, paths)``."""
+    """Train and save into the folder ``out``; returns ``(history, paths)``. Under an MPI launcher
+    (after ``minigrad.distributed.init_process_group``) every rank trains on its share of the data and
+    only rank 0 prints and saves (the other ranks may pass ``out=None``; they return ``paths == {}``)."""
+    main = distributed.is_main_process()
+    say = print if main else (lambda *args, **kwargs: None)
     manual_seed(seed)
     start = time.perf_counter()
     data = d2l.FashionMNIST(batch_size=batch_size)
-    print(f"Fashion-MNIST: {len(data.train)} training and {len(data.val)} validation images "
-          f"(loaded in {time.perf_counter() - start:.1f} s)")
+    say(f"Fashion-MNIST: {len(data.train)} training and {len(data.val)} validation images "
+        f"(loaded in {time.perf_counter() - start:.1f} s)")
     net = build_model(model, hidden, lr)
     if model in CONV_MODELS:   # materialise the lazy layers; the book's LeNet gets its Xavier init
         first = next(iter(data.get_dataloader(True)))[0]
         net.apply_init([first[:2]], d2l.init_cnn if model == 'lenet' else None)
     net.board.display = False  # the Trainer prints a line per epoch; the board is saved as a PNG
-    os.makedirs(out, exist_ok=True)
-    net.board.path = os.path.join(out, 'progress_board.png')
+    if main:
+        os.makedirs(out, exist_ok=True)
+        net.board.path = os.path.join(out, 'progress_board.png')
     num_gpus = 1 if str(device).startswith('cuda') else 0
     described = f"{model}" + (f", {hidden} hidden units" if model == 'mlp' else '') + (
         f" ({CONV_MODELS[model][1]})" if model in CONV_MODELS else '')
-    print(f"Training {described}: lr {lr}, batch {batch_size}, epochs {epochs}, device {device}")
+    ranks = f", {distributed.get_world_size()} processes" if distributed.is_initialized() else ''
+    say(f"Training {described}: lr {lr}, batch {batch_size}, epochs {epochs}, device {device}{ranks}")
     history = d2l.Trainer(max_epochs=epochs, num_gpus=num_gpus).fit(net, data)
+    if not main:
+        return history, {}
     paths = {'curves': save_figure(plot_history(history, f'{described} on Fashion-MNIST'),
                                    os.path.join(out, f'{model}_curves.png')),
              'weights': os.path.join(out, f'{model}_weights.npz'),

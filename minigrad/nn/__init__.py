@@ -8,7 +8,7 @@
 - losses: ``MSELoss``, ``CrossEntropyLoss``
 - ``nn.init`` (initialisers) and ``nn.functional`` (stateless forms)
 """
-from . import functional, init
+from . import functional, init, parallel
 from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential
 from .conv import (Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, LazyConv1d, LazyConv2d,
