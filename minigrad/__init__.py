@@ -27,6 +27,7 @@ del _family
 
 from . import autograd, cuda  # noqa: E402
 
+
 bool = bool_
 
 

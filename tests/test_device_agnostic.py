@@ -33,9 +33,15 @@ def _expect_guarded(what, array):
         "created it with NumPy instead of its inputs' array module")
 
 
+# Rows whose CPU kernel calls a library NumPy lacks (erf: SciPy on the CPU, an array-op series on other
+# array modules), so that the two runs agree to rounding rather than bit for bit.
+NEAR = {'gelu': 1e-14}
+
+
 def check_on_guarded(spec, case):
     """Run the row ``spec`` on ``case`` on both devices; assert every guarded result is a GuardedArray
-    equal to the CPU one. Returns the Function classes met."""
+    equal to the CPU one (within ``NEAR`` for the rows listed there). Returns the Function classes met."""
+    atol = NEAR.get(spec.name, 0.0)
     expected, _ = run(spec, case, 'cpu')
     before = sum(guarded.calls.values())
     actual, seen = run(spec, case, DEVICE, check=_expect_guarded)
@@ -43,7 +49,8 @@ def check_on_guarded(spec, case):
     assert actual.keys() == expected.keys()
     for what, array in actual.items():
         _expect_guarded(what, array)
-        numpy.testing.assert_array_equal(guarded.asnumpy(array), expected[what], err_msg=what)
+        numpy.testing.assert_allclose(guarded.asnumpy(array), expected[what], rtol=0, atol=atol,
+                                      err_msg=what)
     return seen
 
 

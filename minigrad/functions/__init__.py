@@ -5,7 +5,9 @@ in its ``__all__`` become ``minigrad.<name>``) and ``METHODS``, the Tensor metho
 A new family is a new module listed in ``FAMILIES``; ``minigrad/__init__.py`` exports and binds every
 family's names in one loop.
 """
-from . import activation, comparison, conv, elementwise, linalg, loss, pooling, reduction, shape
+from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import criterion, distance, nonlinearity, normalization, sparse
+from . import conv, pooling
 from .activation import LogSoftmax, Relu, Sigmoid, Softmax, Tanh
 from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
                           Pow, PowScalar, RPowScalar, Sin, Sqrt, Sub, Where)
@@ -14,7 +16,8 @@ from .loss import MSE, CrossEntropy
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
 
-FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, conv, pooling)
+FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
+            criterion, distance, sparse, conv, pooling)
 
 
 def bind_methods(tensor_class):

@@ -202,6 +202,20 @@ def _index_coefficients(labels, classes, weight, ignore_index, smoothing, dtype)
     return coef, row_weight.sum()
 
 
+# ------------------------------------------------------------------- normalisation, activations, more
+from ..functions.normalization import (batch_norm, group_norm, instance_norm, layer_norm,  # noqa: E402
+                                      rms_norm)
+from ..functions.nonlinearity import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish,  # noqa
+                                      hardtanh, leaky_relu, logsigmoid, mish, prelu, relu6, selu, silu,
+                                      softmin, softplus, softshrink, softsign, tanhshrink, threshold)
+from ..functions.criterion import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa
+                                   cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,
+                                   huber_loss, kl_div, l1_loss, margin_ranking_loss, nll_loss,
+                                   poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
+                                   triplet_margin_loss)
+from ..functions.distance import cosine_similarity, normalize, pairwise_distance, pdist  # noqa: E402
+from ..functions.sparse import embedding, one_hot  # noqa: E402
+
 # ------------------------------------------------------------------ convolution, pooling, resampling
 from ..functions.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402,F401
 from ..functions.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,  # noqa: E402,F401

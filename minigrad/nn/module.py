@@ -21,6 +21,7 @@ import itertools
 from .. import backend
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _parse_to
+from . import _hooks
 from .parameter import Parameter
 
 IncompatibleKeys = collections.namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys'])
@@ -45,8 +46,41 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" '
                                   'function: define forward(self, ...) in the subclass')
 
+    # Hook registries: None until a hook is registered, so a call without hooks costs three lookups.
+    _forward_pre_hooks = None
+    _forward_hooks = None
+    _backward_hooks = None
+    _backward_pre_hooks = None
+
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        if self._forward_pre_hooks is None and self._forward_hooks is None and \
+                self._backward_hooks is None and self._backward_pre_hooks is None:
+            return self.forward(*args, **kwargs)
+        return _hooks.call_with_hooks(self, args, kwargs)
+
+    # ------------------------------------------------------------------------------------ hooks
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call ``hook(module, args)`` before each forward; a returned value (a tuple, or one value)
+        replaces the positional arguments. ``with_kwargs=True``: ``hook(module, args, kwargs)``, which
+        may return ``(args, kwargs)``. Returns a handle whose ``remove()`` unregisters the hook."""
+        return _hooks.register(self, '_forward_pre_hooks', (hook, with_kwargs), prepend)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """Call ``hook(module, args, output)`` after each forward; a returned value replaces the output.
+        ``with_kwargs=True``: ``hook(module, args, kwargs, output)``; ``always_call=True`` runs it even
+        when forward raises."""
+        return _hooks.register(self, '_forward_hooks', (hook, with_kwargs, always_call), prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """Call ``hook(module, grad_output)`` when the gradients of the module's outputs are known; a
+        returned tuple replaces ``grad_output``."""
+        return _hooks.register(self, '_backward_pre_hooks', hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients with respect to the module's
+        tensor inputs are computed (``None`` for inputs that do not require grad); a returned tuple
+        replaces ``grad_input``. See docs/semantics.md for modules with several tensor inputs."""
+        return _hooks.register(self, '_backward_hooks', hook, prepend)
 
     # ------------------------------------------------------------------------------- registration
     def _check_ready(self, what):
@@ -82,6 +116,13 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
+    def _check_free(self, name, registry):
+        """PyTorch's rule for register_*: a name already used by another attribute is refused."""
+        if name not in registry and (name in self.__dict__ or hasattr(type(self), name) or
+                                     any(name in r for r in (self._parameters, self._buffers,
+                                                             self._modules) if r is not registry)):
+            raise KeyError(f"attribute '{name}' already exists")
+
     def _forget(self, name):
         """Drop ``name`` from every registry and the instance dict, before it is registered anew."""
         self.__dict__.pop(name, None)
@@ -114,6 +155,7 @@ class Module:
         """Register ``param`` (a Parameter, or None for an absent one such as a disabled bias)."""
         self._check_ready('parameters')
         _check_name(name, 'parameter')
+        self._check_free(name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter('{name}'): expected nn.Parameter or None, got "
                             f"{type(param).__name__}; wrap it: nn.Parameter(tensor)")
@@ -125,6 +167,7 @@ class Module:
         with ``to()`` and, when ``persistent``, are part of ``state_dict()``."""
         self._check_ready('buffers')
         _check_name(name, 'buffer')
+        self._check_free(name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"register_buffer('{name}'): expected a Tensor or None, got "
                             f"{type(tensor).__name__}")
@@ -137,6 +180,7 @@ class Module:
         """Register ``module`` as the child ``name`` (what attribute assignment does)."""
         self._check_ready('child modules')
         _check_name(name, 'module')
+        self._check_free(name, self._modules)
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module('{name}'): {type(module).__name__} is not a Module")
         self._forget(name)
@@ -212,6 +256,23 @@ class Module:
                                      f"'{target}')")
             module = child
         return module
+
+    def get_parameter(self, target):
+        """The parameter named by a dotted path (``'net.0.weight'``)."""
+        return self._get_member(target, '_parameters', 'parameter')
+
+    def get_buffer(self, target):
+        """The buffer named by a dotted path (``'bn.running_mean'``)."""
+        return self._get_member(target, '_buffers', 'buffer')
+
+    def _get_member(self, target, registry, kind):
+        module_path, _, name = target.rpartition('.')
+        module = self.get_submodule(module_path)
+        members = getattr(module, registry)
+        if name not in members:
+            raise AttributeError(f"{type(module).__name__} has no {kind} `{name}` (looking for "
+                                 f"'{target}')")
+        return members[name]
 
     # ------------------------------------------------------------------------------------- state
     def state_dict(self, destination=None, prefix='', keep_vars=False):

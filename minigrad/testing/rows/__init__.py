@@ -3,6 +3,8 @@
 A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad.testing.op_table`
 gathers every row into ``OPS``.
 """
-from . import activation, comparison, conv, elementwise, linalg, loss, reduction, shape
+from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import conv, criterion, distance, nonlinearity, normalization, sparse
 
-MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, conv)
+MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
+           criterion, distance, sparse, conv)
