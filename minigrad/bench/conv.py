@@ -2,6 +2,7 @@
 
     minigrad bench conv --threads 1
     minigrad bench conv --threads 1 --clock cpu      # steadier on a shared machine
+    minigrad bench conv --threads 1 --epoch          # and one LeNet-BN epoch on Fashion-MNIST each
 
 Two workloads, one SGD step each (forward, backward, update), from the same starting weights and batch
 in both libraries, timed interleaved (:func:`common.measure`):
@@ -264,6 +265,57 @@ def worker(lib_name, model, quick):
     return result
 
 
+def lenet_bn(lib):
+    """LeNet with ReLU, max pooling and batch norm (``d2l.LeNetModern(batch_norm=True)``'s layers)."""
+    nn = lib.nn
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(6, 16, 5), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(400, 120), nn.BatchNorm1d(120), nn.ReLU(), nn.Linear(120, 84),
+                         nn.BatchNorm1d(84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def epoch_table(samples=None, batch=128, lr=0.1, seed=0):
+    """One training epoch of LeNet-BN on Fashion-MNIST in each library (same weights, same shuffled
+    order), then the validation accuracy: ``[{library, seconds, val_acc, samples}]``."""
+    import minigrad
+    from ..data import fashion_mnist
+    X, y = fashion_mnist.load(train=True, download=False)
+    Xv, yv = fashion_mnist.load(train=False, download=False)
+    if samples:
+        X, y = X[:samples], y[:samples]
+    minigrad.manual_seed(seed)
+    ours = lenet_bn(minigrad)
+    weights = [p.detach().numpy().copy() for p in ours.parameters()]
+    order = xp.random.default_rng(seed).permutation(len(X))
+    rows = []
+    for name in ('minigrad', 'torch'):
+        try:
+            lib = minigrad if name == 'minigrad' else __import__('torch')
+        except ImportError:
+            continue
+        net = ours if name == 'minigrad' else lenet_bn(lib)
+        with lib.no_grad():
+            for p, w in zip(net.parameters(), weights):
+                p.copy_(lib.tensor(w))
+        opt = lib.optim.SGD(net.parameters(), lr=lr)
+        loss_fn = lib.nn.CrossEntropyLoss()
+        net.train()
+        start = time.process_time()
+        for k in range(0, len(X), batch):
+            idx = order[k:k + batch]
+            opt.zero_grad()
+            loss = loss_fn(net(lib.tensor(X[idx])), lib.tensor(y[idx]))
+            loss.backward()
+            opt.step()
+        seconds = time.process_time() - start
+        net.eval()
+        with lib.no_grad():
+            correct = sum(int((net(lib.tensor(Xv[k:k + 1000])).argmax(1) == lib.tensor(yv[k:k + 1000])).sum())
+                          for k in range(0, len(Xv), 1000))
+        rows.append({'library': name, 'seconds': seconds, 'val_acc': correct / len(Xv), 'samples': len(X)})
+    return rows
+
+
 def _with_fixed_mmap_threshold(fn):
     """Run ``fn`` with glibc's mmap threshold fixed at 64 KiB in the environment (workers inherit it):
     every large block is then mapped on allocation and unmapped on free, in both libraries, so the RSS
@@ -345,7 +397,15 @@ def run(args, command='minigrad bench conv'):
                 [[k['kernel'], format_seconds(k['loops_s']), format_seconds(k['im2col_s']),
                   format_seconds(k['torch_s']) if 'torch_s' in k else '-', f"{k['loops_s'] / k['im2col_s']:,.0f}x",
                   fmt(k['im2col_s'] / k['torch_s'] if 'torch_s' in k else None)] for k in kernels]))
-    record = dict(metadata(command, args), repeat=repeat, batch_norm=bn, rows=rows, kernels=kernels)
+    epochs = []
+    if args.epoch:
+        epochs = epoch_table(samples=2000 if args.quick else None)
+        print(f"\none epoch of LeNet-BN (ReLU, max pooling, batch norm) on Fashion-MNIST, batch 128, SGD "
+              f"lr 0.1, {epochs[0]['samples']:,} images, CPU time; then the validation accuracy")
+        print(table(['library', 'epoch', 'validation accuracy'],
+                    [[e['library'], f"{e['seconds']:.1f} s", f"{e['val_acc']:.4f}"] for e in epochs]))
+    record = dict(metadata(command, args), repeat=repeat, batch_norm=bn, rows=rows, kernels=kernels,
+                  epochs=epochs)
     save_results(args, 'conv', record, plot(rows))
     return record
 
@@ -374,6 +434,8 @@ def parser():
     p.set_defaults(repeat=7)
     p.add_argument('--models', default=','.join(MODELS), help=f"comma-separated among {', '.join(MODELS)}")
     p.add_argument('--no-memory', action='store_true', help='skip the peak-memory workers')
+    p.add_argument('--epoch', action='store_true',
+                   help='also train LeNet-BN one epoch on Fashion-MNIST in each library (minutes)')
     p.add_argument('--worker', help='internal: measure the memory of one library in this process')
     return p
 
