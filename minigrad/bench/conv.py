@@ -10,9 +10,8 @@ in both libraries, timed interleaved (:func:`common.measure`):
 - ``lenet``: LeNet-5 with ReLU and max pooling (conv 5x5 1->6 pad 2, pool 2, conv 5x5 6->16, pool 2,
   linear 400-120-84-10), batch 128 of 28x28 images;
 - ``resblock``: a residual block, batch 32, 64 channels, 32x32: conv 3x3 -> batch norm -> ReLU -> conv
-  3x3 -> batch norm -> + input -> ReLU -> global average pooling -> linear 64-10. Batch norm is
-  ``nn.BatchNorm2d`` where minigrad has it, else the same arithmetic written with minigrad's ops (the
-  run says which).
+  3x3 -> batch norm -> + input -> ReLU -> global average pooling -> linear 64-10 (``nn.BatchNorm2d``
+  in training mode).
 
 GEMM share: the fraction of a minigrad step spent in the convolutions' matrix products
 (``functions.conv.gemm``, timed by wrapping it during extra steps).
@@ -41,28 +40,9 @@ def sizes(model, quick):
 
 
 # ------------------------------------------------------------------------------------------ models
-def _batch_norm_ops(lib):
-    """Training-mode batch norm written with plain ops (when minigrad's nn has no BatchNorm2d)."""
-    class BatchNorm(lib.nn.Module):
-        def __init__(self, channels):
-            super().__init__()
-            self.weight = lib.nn.Parameter(lib.ones(channels))
-            self.bias = lib.nn.Parameter(lib.zeros(channels))
-
-        def forward(self, x):
-            mean = x.mean(dim=(0, 2, 3), keepdim=True)
-            centred = x - mean
-            var = (centred * centred).mean(dim=(0, 2, 3), keepdim=True)
-            return centred / (var + 1e-5) ** 0.5 * self.weight.reshape(1, -1, 1, 1) + \
-                self.bias.reshape(1, -1, 1, 1)
-    return BatchNorm
-
-
 def batch_norm_class(lib):
-    """(class, description): the library's BatchNorm2d, or the ops-written fallback."""
-    if hasattr(lib.nn, 'BatchNorm2d'):
-        return lib.nn.BatchNorm2d, 'nn.BatchNorm2d'
-    return _batch_norm_ops(lib), 'batch norm written with ops (minigrad has no nn.BatchNorm2d here)'
+    """(class, description) of the batch norm the residual block uses."""
+    return lib.nn.BatchNorm2d, 'nn.BatchNorm2d'
 
 
 def build(lib, model, quick=False):
