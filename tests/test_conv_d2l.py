@@ -82,7 +82,7 @@ def test_batch_normalised_models_build_and_run():
         out.sum().backward()
 
 
-@pytest.mark.parametrize('name', ['lenet'] + (['lenet-bn'] if HAS_BN else []))
+@pytest.mark.parametrize('name', ['lenet'] + (['lenet-bn', 'resnet-mini'] if HAS_BN else []))
 def test_train_conv_model_from_the_command_line(name, monkeypatch, tmp_path, capsys):
     use_tiny_fashion_mnist(monkeypatch, tmp_path, n_train=200, n_test=100)
     out_dir = tmp_path / 'out'
@@ -93,4 +93,7 @@ def test_train_conv_model_from_the_command_line(name, monkeypatch, tmp_path, cap
     history = json.loads((out_dir / f'{name}_history.json').read_text())
     assert history['model'] == name and len(history['epochs']) == 1
     state = minigrad.load(str(out_dir / f'{name}_weights.npz'))
-    assert state['net.0.weight'].shape == (6, 1, 5, 5)
+    first = state['net.0.0.weight' if name == 'resnet-mini' else 'net.0.weight']
+    assert first.shape == ((16, 1, 3, 3) if name == 'resnet-mini' else (6, 1, 5, 5))
+    if name != 'lenet':   # batch norm's running statistics are saved with the weights
+        assert any(key.endswith('running_mean') for key in state)
