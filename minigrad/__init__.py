@@ -10,10 +10,12 @@ __version__ = '0.1.0'
 
 from . import backend
 from .tensor import Size, Tensor  # first: the autograd layer and the op families build on it
-from .autograd import (Function, enable_grad, is_grad_enabled, no_grad, set_detect_anomaly,
-                       set_grad_enabled, detect_anomaly)
-from .backend import (bool_, device, double, float, float16, float32, float64, get_default_dtype, half,
-                      int, int8, int16, int32, int64, long, manual_seed, set_default_dtype, short, uint8)
+from .autograd import (Function, detect_anomaly, enable_grad, inference_mode, is_anomaly_check_nan_enabled,
+                       is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                       set_detect_anomaly, set_grad_enabled)
+from .backend import device, manual_seed, set_default_dtype
+from .dtypes import (bool_, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half,
+                     iinfo, int, int8, int16, int32, int64, long, short, uint8)
 from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                         normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
                         tensor, zeros, zeros_like)
@@ -26,9 +28,18 @@ bind_methods(Tensor)
 del _family
 
 from . import autograd, cuda  # noqa: E402
+from .runtime import (are_deterministic_algorithms_enabled, get_default_device, get_num_interop_threads,  # noqa: E402
+                      get_num_threads, get_rng_state, is_deterministic_algorithms_warn_only_enabled,
+                      set_default_device, set_num_interop_threads, set_num_threads, set_rng_state,
+                      use_deterministic_algorithms)
+from . import accelerator, backends  # noqa: E402
 
 
 bool = bool_
+inf = 1e999  # the float; `float` here is minigrad.float (float32), as in PyTorch
+nan = inf - inf
+pi = 3.141592653589793
+e = 2.718281828459045
 
 
 def is_tensor(obj):
@@ -41,8 +52,8 @@ from . import distributed  # noqa: E402  (mpi4py is imported on first use)
 
 
 def __getattr__(name):
-    # minigrad.d2l (the book's framework) is imported on first use only.
-    if name == 'd2l':
+    # minigrad.d2l (the book's framework) and minigrad.testing are imported on first use only.
+    if name in ('d2l', 'testing'):
         import importlib
-        return importlib.import_module('.d2l', __name__)
+        return importlib.import_module('.' + name, __name__)
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

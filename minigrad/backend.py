@@ -58,8 +58,12 @@ def set_default_dtype(dtype):
 
 def as_dtype(dtype):
     """Normalise anything NumPy understands as a dtype (``minigrad.float32``, ``'float64'``, ``float``)."""
+    if isinstance(dtype, numpy.dtype):
+        return dtype
     if dtype is None:
         return None
+    if getattr(type(dtype), 'wraps_numpy_dtype', False):
+        return dtype.dtype  # a public minigrad dtype (minigrad/dtypes.py): its NumPy dtype
     if dtype is _pyfloat:
         return get_default_dtype()
     if dtype is _pyint:
@@ -127,7 +131,8 @@ class device:
     """A device: ``'cpu'`` or ``'cuda'`` / ``'cuda:N'``. Compares equal to its string form."""
     __slots__ = ('type', 'index')
 
-    def __init__(self, spec='cpu', index=None):
+    def __init__(self, type='cpu', index=None):  # noqa: A002  (PyTorch's argument name)
+        spec = type
         if isinstance(spec, device):
             self.type, self.index = spec.type, spec.index
             return
@@ -216,6 +221,51 @@ def cuda_is_available():
     return cuda_unavailable_reason() is None
 
 
+def float_info(dtype):
+    """NumPy's ``finfo`` of a floating dtype (bits, eps, max, min, smallest_normal, resolution)."""
+    return numpy.finfo(dtype)
+
+
+def int_info(dtype):
+    return numpy.iinfo(dtype)
+
+
+def cuda_memory(what, dev=None):
+    """Bytes of CuPy's memory pool on ``dev``: ``'allocated'`` (in use by arrays) or ``'reserved'``
+    (held by the pool); 0 without CUDA. ``what='free'`` releases the pool's unused blocks."""
+    if cuda_unavailable_reason() is not None:
+        return 0
+    with _cupy.cuda.Device(dev.index if dev is not None else cuda_current_device()):
+        pool = _cupy.get_default_memory_pool()
+        if what == 'free':
+            pool.free_all_blocks()
+            return 0
+        return _pyint(pool.used_bytes() if what == 'allocated' else pool.total_bytes())
+
+
+def cuda_is_built():
+    """True when CuPy imports (whether or not a GPU is present)."""
+    return _cupy is not None
+
+
+def cpu_capability():
+    """PyTorch's name for the widest SIMD set NumPy dispatches to here: 'AVX512', 'AVX2' or 'DEFAULT'."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # NumPy < 2
+        try:
+            from numpy.core._multiarray_umath import __cpu_features__ as features
+        except ImportError:
+            return 'DEFAULT'
+    if features.get('AVX512F') and features.get('AVX512BW'):
+        return 'AVX512'
+    if features.get('AVX2'):
+        return 'AVX2'
+    if features.get('SVE'):
+        return 'SVE256'
+    return 'DEFAULT'
+
+
 def cuda_device_count():
     return 0 if cuda_unavailable_reason() else _cupy.cuda.runtime.getDeviceCount()
 
@@ -239,6 +289,12 @@ def cuda_device_name(index):
 def cuda_current_device():
     _require_cuda(device('cuda'))
     return _cupy.cuda.runtime.getDevice()
+
+
+def cuda_set_device(index):
+    """Make CUDA device ``index`` the current one (where new CUDA arrays go)."""
+    _require_cuda(device('cuda', index))
+    _cupy.cuda.runtime.setDevice(index)
 
 
 def cuda_synchronize(dev):

@@ -60,3 +60,28 @@ def _index(device):
     if dev.type != 'cuda':
         raise ValueError(f"expected a CUDA device, got '{dev}'")
     return dev.index
+
+
+def set_device(device):
+    """Make ``device`` (an index, ``'cuda:N'`` or a device) the current CUDA device."""
+    backend.cuda_set_device(_index(device))
+
+
+def is_initialized():
+    """True when CUDA can be used (CuPy initialises it on first use)."""
+    return is_available()
+
+
+def empty_cache():
+    """Return the unused blocks of CuPy's memory pool to the driver (nothing to do without CUDA)."""
+    backend.cuda_memory('free')
+
+
+def memory_allocated(device=None):
+    """Bytes held by CUDA arrays on ``device`` (CuPy's pool; 0 without CUDA)."""
+    return backend.cuda_memory('allocated', backend.device('cuda', _index(device)) if is_available() else None)
+
+
+def memory_reserved(device=None):
+    """Bytes CuPy's memory pool holds on ``device`` (in use or cached; 0 without CUDA)."""
+    return backend.cuda_memory('reserved', backend.device('cuda', _index(device)) if is_available() else None)

@@ -2,6 +2,7 @@
 ``*_like`` forms, each with ``dtype=None, device=None, requires_grad=False`` as in PyTorch."""
 from . import backend
 from .arguments import sizes as _sizes
+from .runtime import resolve_device
 from .tensor import Tensor, make_tensor
 
 
@@ -27,6 +28,7 @@ def _float_dtype(dtype):
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (scalar, nested list, NumPy/CuPy array, Tensor)."""
+    device = resolve_device(device)
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
@@ -44,21 +46,25 @@ def from_numpy(array):
 
 
 def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    device = resolve_device(device)
     xp = backend.module_for(device)
     return _finish(xp.zeros(_shape(sizes, size, 'zeros'), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    device = resolve_device(device)
     xp = backend.module_for(device)
     return _finish(xp.ones(_shape(sizes, size, 'ones'), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+    device = resolve_device(device)
     xp = backend.module_for(device)
     return _finish(xp.empty(_shape(sizes, size, 'empty'), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    device = resolve_device(device)
     if dtype is None:
         dtype = backend.infer_dtype(fill_value)
     xp = backend.module_for(device)
@@ -68,12 +74,14 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
 
 def rand(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
+    device = resolve_device(device)
     array = backend.random_uniform(_shape(sizes, size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device)
     return _finish(array, requires_grad)
 
 
 def randn(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
+    device = resolve_device(device)
     array = backend.random_normal(_shape(sizes, size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device)
     return _finish(array, requires_grad)
 
@@ -81,6 +89,7 @@ def randn(*sizes, size=None, dtype=None, device=None, requires_grad=False):
 def normal(mean, std, size=None, *, dtype=None, device=None, requires_grad=False):
     """Normal samples: ``normal(0, 0.01, (2, 1))`` as in PyTorch; ``mean``/``std`` may be tensors
     (then the shape is theirs, broadcast together)."""
+    device = resolve_device(device)
     if std is not None and not isinstance(std, Tensor) and std < 0:
         raise ValueError(f"normal: std must be non-negative, got {std}")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
@@ -99,6 +108,7 @@ def normal(mean, std, size=None, *, dtype=None, device=None, requires_grad=False
 
 def randint(low, high=None, size=None, *, dtype=None, device=None):
     """Random integers in [low, high) (``randint(high, size)`` also works, as in PyTorch)."""
+    device = resolve_device(device)
     if size is None:
         low, high, size = 0, low, high
     array = backend.random_integers(low, high, _sizes((size,), 'randint'), device)
@@ -106,12 +116,14 @@ def randint(low, high=None, size=None, *, dtype=None, device=None):
 
 
 def randperm(n, *, device=None, dtype=None):
+    device = resolve_device(device)
     array = backend.random_permutation(n, device)
     return _finish(array.astype(backend.as_dtype(dtype or backend.int64), copy=False), False)
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Values from ``start`` to ``end`` (excluded) by ``step``; int64 unless a bound is a float."""
+    device = resolve_device(device)
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -122,11 +134,13 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    device = resolve_device(device)
     xp = backend.module_for(device)
     return _finish(xp.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    device = resolve_device(device)
     xp = backend.module_for(device)
     return _finish(xp.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 

@@ -13,6 +13,7 @@ import builtins
 import weakref
 
 from . import backend
+from .dtypes import _PUBLIC as _PUBLIC_DTYPES, public as _public_dtype
 
 _pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
 
@@ -113,7 +114,9 @@ class Tensor:
 
     @property
     def dtype(self):
-        return self._array.dtype
+        """The element type, e.g. ``minigrad.float32`` (equal to NumPy's ``float32`` dtype too)."""
+        d = self._array.dtype
+        return _PUBLIC_DTYPES.get(d) or _public_dtype(d)
 
     @property
     def device(self):

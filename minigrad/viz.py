@@ -56,7 +56,7 @@ def graph(output, names=None):
     nodes = []
     for node in order:
         if isinstance(node, Tensor):
-            kind, shape, dtype, title = 'leaf', node.shape, node.dtype, given.get(id(node), 'leaf')
+            kind, shape, dtype, title = 'leaf', node.shape, node._array.dtype, given.get(id(node), 'leaf')
             level[id(node)] = first_use.get(id(node), 1) - 1  # just left of its first consumer
         else:
             name = given.get(id(node))

@@ -290,6 +290,12 @@ def check_optimizers(device, rtol):
     makers = {'sgd': lambda p: optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=0.01, nesterov=True),
               'adam': lambda p: optim.Adam(p, lr=0.01, weight_decay=0.1),
               'adamw': lambda p: optim.AdamW(p, lr=0.01)}
+    extra = {'RMSprop': dict(lr=0.01, momentum=0.5, centered=True), 'Adagrad': dict(lr=0.1,
+             initial_accumulator_value=0.1), 'Adadelta': {}, 'Adamax': {}, 'NAdam': {}, 'RAdam': {}}
+    for cls_name, kwargs in extra.items():  # the other optimisers, where they exist
+        if hasattr(optim, cls_name):
+            makers[cls_name.lower()] = lambda p, c=getattr(optim, cls_name), kw=kwargs: c(p, **kw)
+    makers['amsgrad'] = lambda p: optim.Adam(p, lr=0.01, amsgrad=True)
     X = numpy.random.default_rng(0).standard_normal((8, 4)).astype(numpy.float32)
 
     def losses(where, make):
@@ -305,6 +311,9 @@ def check_optimizers(device, rtol):
             out.append(float(loss))
         for p in model.parameters():
             on(where, p)
+            for key, value in optimizer.state[p].items():  # the state lives beside its parameter
+                if key not in ('step', 'mu_product'):  # 0-d counters stay on the CPU, as in PyTorch
+                    on(where, value)
         return out
 
     for name, make in makers.items():

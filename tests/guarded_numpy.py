@@ -210,6 +210,7 @@ CUPY_FUNCTIONS = frozenset("""
     nonzero not_equal ones ones_like outer pad power prod put_along_axis ravel repeat reshape round sign
     sin sinh sort split sqrt square squeeze stack std subtract sum swapaxes take take_along_axis tanh
     tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like result_type
+    arccos arccosh arcsin arcsinh arctan arctan2 arctanh exp2 reciprocal tan
     lib.stride_tricks.as_strided linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
     """.split()) | {f'random.Generator.{m}' for m in (
         'random', 'uniform', 'integers', 'standard_normal', 'standard_exponential', 'exponential', 'beta',

@@ -244,7 +244,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
     ready, grads, deps, owned, leaf_deps = run.ready, run.grads, run.deps, run.owned, run.leaf_deps
     previous_mode = state.enabled
     state.enabled = create_graph
-    anomaly = state.anomaly
+    anomaly = state.anomaly and state.check_nan
     current_epoch = epoch.value
     try:
         # Sweep 2: run a node once all its consumers have contributed to its gradient.

@@ -13,6 +13,7 @@ The book's code runs with its imports swapped::
 from .. import nn
 from ..nn import functional as F
 from .framework import Classifier
+from .utils import init_cnn
 
 
 def corr2d(X, K):
@@ -28,13 +29,6 @@ def corr2d(X, K):
         K = K.to(X.dtype)
     return F.conv2d(X.reshape(1, 1, *X.shape), K.reshape(1, 1, *K.shape)).reshape(
         X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1)
-
-
-def init_cnn(module):
-    """The book's initialisation of CNNs: Xavier-uniform weights for ``Linear`` and ``Conv2d`` layers
-    (used as ``model.apply_init(inputs, d2l.init_cnn)`` or ``net.apply(d2l.init_cnn)``)."""
-    if type(module) == nn.Linear or type(module) == nn.Conv2d:  # noqa: E721 (the book's test)
-        nn.init.xavier_uniform_(module.weight)
 
 
 class LeNet(Classifier):

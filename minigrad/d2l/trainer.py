@@ -67,7 +67,8 @@ class _ProgressLoader:
 class Trainer(HyperParameters):
     """Train a :class:`Module` on a :class:`DataModule`: ``Trainer(max_epochs).fit(model, data)``.
 
-    ``num_gpus > 0`` moves the model and each batch to ``gpu(0)``; ``gradient_clip_val > 0`` clips
+    ``num_gpus > 0`` moves the model and each batch to ``gpu(0)`` (with no GPU present it trains on the
+    CPU, as the book's ``min(num_gpus, d2l.num_gpus())``); ``gradient_clip_val > 0`` clips
     the gradients' global norm. Our additions (keyword-only): ``verbose`` prints one line per epoch;
     ``progress`` draws a progress bar (default: when stderr is a terminal).
 
@@ -80,10 +81,8 @@ class Trainer(HyperParameters):
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, verbose=True, progress=None):
         self.save_hyperparameters()
         self._sums = {}  # name -> (weighted sum, examples) of this epoch's plotted values
+        # As the book: as many GPUs as asked for and present; none present means the CPU.
         self.gpus = [gpu(i) for i in range(min(num_gpus, cuda.device_count()))]
-        if num_gpus and not self.gpus:
-            raise RuntimeError(f"Trainer(num_gpus={num_gpus}): no CUDA device is usable "
-                               f"({cuda.unavailable_reason()}); use num_gpus=0 to train on the CPU")
 
     def prepare_data(self, data):
         self.train_dataloader = data.train_dataloader()

@@ -5,7 +5,7 @@ in its ``__all__`` become ``minigrad.<name>``) and ``METHODS``, the Tensor metho
 A new family is a new module listed in ``FAMILIES``; ``minigrad/__init__.py`` exports and binds every
 family's names in one loop.
 """
-from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import activation, comparison, elementwise, extra_math, grid, linalg, loss, reduction, shape
 from . import criterion, distance, nonlinearity, normalization, sparse
 from . import conv, pooling
 from .activation import LogSoftmax, Relu, Sigmoid, Softmax, Tanh
@@ -17,7 +17,7 @@ from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
 
 FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
-            criterion, distance, sparse, conv, pooling)
+            criterion, distance, sparse, extra_math, grid, conv, pooling)
 
 
 def bind_methods(tensor_class):

@@ -4,6 +4,7 @@ import math
 from .. import backend
 from ..conversion import constant
 from ..functions.linalg import linear
+from ..runtime import resolve_device
 from . import init
 from .module import Module
 from .parameter import Parameter, UninitializedParameter
@@ -39,7 +40,7 @@ class Linear(Module):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
-        xp = backend.module_for(device)
+        xp = backend.module_for(resolve_device(device))
         self.weight = Parameter(constant(xp.empty((out_features, in_features), dtype=dtype)))
         if bias:
             self.bias = Parameter(constant(xp.empty((out_features,), dtype=dtype)))

@@ -1,5 +1,6 @@
 """``nn.Parameter``: a tensor that a Module registers as learnable when assigned as its attribute."""
 from .. import backend
+from ..runtime import resolve_device
 from ..tensor import Tensor
 
 
@@ -68,7 +69,7 @@ class UninitializedParameter(Parameter):
 
     def __init__(self, requires_grad=True, device=None, dtype=None):
         dtype = backend.as_dtype(dtype) or backend.get_default_dtype()
-        super().__init__(Tensor(backend.module_for(device).zeros((0,), dtype=dtype)), requires_grad)
+        super().__init__(Tensor(backend.module_for(resolve_device(device)).zeros((0,), dtype=dtype)), requires_grad)
 
     def materialize(self, shape):
         """Give the parameter an (uninitialised) array of ``shape``; the caller initialises it."""

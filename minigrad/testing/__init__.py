@@ -6,15 +6,17 @@ own (docs/testing.md):
   (needs ``hypothesis``);
 - :mod:`minigrad.testing.op_table`: the declarative table of every op that drives minigrad's own op
   tests (needs ``hypothesis``);
+- :func:`assert_close`: PyTorch's ``torch.testing.assert_close`` (tolerances per dtype, messages);
 - :func:`compare_with_torch`: the same computation in minigrad and PyTorch, forward and backward
   (needs ``torch``).
 """
 import importlib
 
+from .close import assert_close, default_tolerances
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .torch_compare import compare_with_torch
 
-__all__ = ['gradcheck', 'gradgradcheck', 'GradcheckError', 'compare_with_torch', 'strategies', 'op_table']
+__all__ = ['assert_close', 'default_tolerances', 'gradcheck', 'gradgradcheck', 'GradcheckError', 'compare_with_torch', 'strategies', 'op_table']
 
 
 def __getattr__(name):

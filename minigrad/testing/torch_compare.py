@@ -19,7 +19,7 @@ def _as_list(out):
 
 
 def _dtype_name(dtype):
-    return str(dtype).replace('torch.', '')
+    return str(dtype).replace('torch.', '').replace('minigrad.', '')
 
 
 def _host(t):

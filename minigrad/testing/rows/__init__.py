@@ -3,8 +3,8 @@
 A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad.testing.op_table`
 gathers every row into ``OPS``.
 """
-from . import activation, comparison, elementwise, linalg, loss, reduction, shape
+from . import activation, comparison, elementwise, extra_math, grid, linalg, loss, reduction, shape
 from . import conv, criterion, distance, nonlinearity, normalization, sparse
 
 MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
-           criterion, distance, sparse, conv)
+           criterion, distance, sparse, extra_math, grid, conv)
