@@ -282,8 +282,8 @@ def _tensor(x):
 def _check_dtypes(op, x, w, b):
     for other, what in ((w, 'weight'), (b, 'bias')):
         if other is not None and other.dtype != x.dtype:
-            raise RuntimeError(f"{op}: input type ({x.dtype}) and {what} type ({other.dtype}) should be the "
-                               f"same; cast one with .to({x.dtype}) or .to({other.dtype})")
+            raise RuntimeError(f"{op}: input type ({x._array.dtype}) and {what} type ({other._array.dtype}) "
+                               f"should be the same; cast one with .to({x.dtype}) or .to({other.dtype})")
     if x._array.dtype.kind != 'f':
         raise RuntimeError(f"{op}: expected a floating point input, got {x.dtype}; cast it with .float()")
 
