@@ -26,8 +26,8 @@ allocations to tracemalloc; torch's allocator does not).
 import sys
 import time
 
-from .common import (base_parser, fmt, format_seconds, measure, metadata, new_figure, print_conditions, rss_mb,
-                     run_worker, save_results, summarize, table, xp)
+from .common import (base_parser, benchmark_main, fmt, format_seconds, measure, metadata, new_figure,
+                     print_conditions, rss_mb, run_worker, save_results, summarize, table, xp)
 
 MODELS = ('lenet', 'resblock')
 TARGETS = {'lenet': 1.0, 'resblock': 1.3}   # minigrad / torch step time the issue asks for
@@ -420,16 +420,7 @@ def parser():
     return p
 
 
-def main(argv=None):
-    from .common import thread_limit
-    args = parser().parse_args(argv)
-    with thread_limit(args.threads):
-        if args.worker:
-            import json
-            print(json.dumps(worker(args.worker, args.models, args.quick)))
-            return 0
-        run(args)
-    return 0
+main = benchmark_main(parser, run, lambda args: worker(args.worker, args.models, args.quick))
 
 
 if __name__ == '__main__':

@@ -12,4 +12,4 @@ from . import (cumulative, decompositions, indexing, products, rearrange, roundi
 MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
            criterion, distance, sparse, extra_math, grid,
            indexing, sorting, cumulative, rearrange, rounding, products, decompositions, transcendental,
-           statistics)
+           statistics, conv)
