@@ -477,6 +477,13 @@ def diagonal_view(array, offset, dim1, dim2):
     return view
 
 
+def as_strided(array, shape, strides):
+    """A view of ``array`` with the given shape and byte strides (no copy): the sliding windows of
+    convolution and pooling. NumPy and CuPy both have it as ``lib.stride_tricks.as_strided``; the view
+    must only be read (its elements overlap)."""
+    return array_module(array).lib.stride_tricks.as_strided(array, shape, strides)
+
+
 def scatter_extreme(target, index, values, largest):
     """``target[index] = max(target[index], values)`` (or min), repeated indices all taking part."""
     xp = array_module(target)

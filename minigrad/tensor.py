@@ -352,7 +352,10 @@ class Tensor:
 
     # ----------------------------------------------------------------------------------- in place
     def _recording(self, other=None):
-        return state.enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
+        """Whether an in-place op with ``other`` goes through a Function: to record it in the graph, or,
+        inside a forward-AD dual level, to carry tangents."""
+        return (state.enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))) \
+            or (_function.forward_mode.active and _dual(self, other))
 
     def _inplace(self, cls, *args):
         """Apply ``cls`` to (self, *args) and write the result into this tensor's own memory.
@@ -362,19 +365,34 @@ class Tensor:
         node that saved the old values raises at backward time. When this tensor is a view, the history
         rewritten is its base's: the base becomes "the base before, with the view's region replaced by
         the op's result" (:class:`~minigrad.functions.shape.CopySlices`), and the view, like every other
-        view of that base, then takes its history from the base again (docs/semantics.md).
+        view of that base, then takes its history from the base again (docs/semantics.md). Inside a
+        forward-AD dual level the tensor's tangent becomes the op's output tangent.
         """
         view = self._view
-        if not self._recording(args[0] if args else None):
-            raw = [a._array if isinstance(a, Tensor) else a for a in args]
-            self._write(cls.call(self._array, *raw))
+        other = args[0] if args else None
+        dual = _function.forward_mode.active and _dual(self, other)
+        if not (state.enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))):
+            if dual:
+                previous = make_tensor(self._array)
+                _move_tangent(self, previous)
+                out = cls.apply(previous, *args)
+                self._write(out._array)
+                _move_tangent(out, self)
+            else:
+                raw = [a._array if isinstance(a, Tensor) else a for a in args]
+                self._write(cls.call(self._array, *raw))
             self._bump_version()
             return self
         if self._ctx is None and self._requires_grad:
             raise RuntimeError(_LEAF_INPLACE)
         if view is not None and view.base._ctx is None and view.base._requires_grad:
             raise RuntimeError(_VIEW_OF_LEAF_INPLACE)
+        if dual and view is not None:
+            raise RuntimeError("forward-mode AD through an in-place op on a view is not supported (the "
+                               "base's tangent would not see the write): clone the view first")
         previous = make_tensor(self._array, self._ctx)  # a stand-in for the history so far
+        if dual:
+            _move_tangent(self, previous)
         out = cls.apply(previous, *args)
         node = out._ctx
         if any(s is previous._array for s in node.saved_tensors):
@@ -384,10 +402,12 @@ class Tensor:
             node.saved_tensors = tuple(before if s is previous._array else s for s in node.saved_tensors)
             previous._array = before
         self._write(out._array)
+        if dual:
+            _move_tangent(out, self)
         self._bump_version()
         if node._out_index is not None:
             # A saved output is this tensor from now on: changes after this write are caught (those to
-            # an input the node saved count from before it, so x.mul_(x) raises at backward, as in
+            # an input the node saved count from before it, so x.mul_(x_view) raises at backward, as in
             # PyTorch).
             saved = list(node.saved_tensors)
             saved[node._out_index] = self._array
@@ -499,6 +519,22 @@ class Tensor:
 
     def __pos__(self):
         return self
+
+
+def _dual(tensor, other):
+    """Inside a forward-AD level: whether ``tensor`` or ``other`` carries a tangent."""
+    get = _function.forward_mode.get
+    return get(tensor) is not None or (isinstance(other, Tensor) and get(other) is not None)
+
+
+def _move_tangent(source, target):
+    """Give ``target`` the tangent of ``source`` (or none, if ``source`` has none)."""
+    from .autograd.forward_ad import get_tangent, set_tangent, state as forward_state
+    tangent = get_tangent(source)
+    if tangent is not None:
+        set_tangent(target, tangent)
+    else:
+        forward_state.tangents.pop(id(target), None)
 
 
 class _Handle:
@@ -618,5 +654,6 @@ _new = object.__new__
 from . import arguments, conversion  # noqa: E402
 from .functions.shape import CopySlices  # noqa: E402
 from .autograd import engine  # noqa: E402
+from .autograd import function as _function  # noqa: E402
 from .autograd.function import epoch  # noqa: E402
 from .autograd.grad_mode import state  # noqa: E402

@@ -24,6 +24,10 @@ class Relu(Function):
         out, = ctx.saved_tensors
         return grad * (out > 0)
 
+    @staticmethod
+    def jvp(ctx, t):
+        return t * (ctx.saved_tensors[0] > 0)
+
 
 class Sigmoid(Function):
     """``1 / (1 + exp(-x))``, computed as ``(1 + tanh(x / 2)) / 2``: no overflow for any x."""
@@ -40,6 +44,11 @@ class Sigmoid(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * out * (1 - out)
+
+    @staticmethod
+    def jvp(ctx, t):
+        out = ctx.output
+        return t * (out * (1 - out))
 
 
 class Tanh(Unary):
@@ -97,6 +106,11 @@ class Softmax(Function):
         out, = ctx.saved_tensors
         return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        out = ctx.output
+        return (t - (t * out).sum(axis=ctx.axis, keepdims=True)) * out
+
 
 class LogSoftmax(Softmax):
     normalise = staticmethod(log_softmax_array)
@@ -105,6 +119,11 @@ class LogSoftmax(Softmax):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad - Exp.call(out) * grad.sum(axis=ctx.axis, keepdims=True), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t - (t * Exp.call(ctx.output)).sum(axis=ctx.axis, keepdims=True)
+
 
 # ------------------------------------------------------------------------------- public functions
 tanh, sigmoid = float_unary(Tanh), float_unary(Sigmoid)
