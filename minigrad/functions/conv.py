@@ -33,6 +33,7 @@ Kernels (see docs/conv.md for the measurements behind the choices):
   loop over the ``kh*kw`` window offsets adds back into the padded input, one strided slice each.
 - 1x1 convolutions with stride 1 and no padding skip im2col: the input itself is the column matrix.
 """
+from ..arguments import int_tuple as _tuple
 from ..autograd.function import Function
 from ..backend import array_module, as_strided
 from ..conversion import as_tensor
@@ -257,24 +258,6 @@ class ConvWeight(Function):
 
 
 # ------------------------------------------------------------------------------ public functions
-def _tuple(value, n, name, op, minimum=0):
-    if isinstance(value, (tuple, list)):
-        if len(value) == 1:
-            value = tuple(value) * n
-        if len(value) != n:
-            raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
-    else:
-        value = (value,) * n
-    try:
-        value = tuple(v.__index__() for v in value)
-    except (AttributeError, TypeError):
-        raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}") from None
-    if any(v < minimum for v in value):
-        rule = 'positive' if minimum == 1 else 'non-negative'
-        raise ValueError(f"{op}: {name} must be {rule}, got {value}")
-    return value
-
-
 def _tensor(x):
     return as_tensor(x)
 

@@ -23,6 +23,7 @@ long contiguous runs.
 import math
 import warnings
 
+from ..arguments import int_tuple as _tuple
 from ..autograd.function import Function
 from ..backend import array_module, random_uniform, scatter_add
 from ..conversion import as_tensor, constant
@@ -33,26 +34,7 @@ __all__ = ['max_pool1d', 'max_pool2d', 'avg_pool1d', 'adaptive_avg_pool1d', 'ada
 METHODS = {}
 
 
-
-
 # ------------------------------------------------------------------------------------------ helpers
-def _tuple(value, n, name, op, minimum=0):
-    if isinstance(value, (tuple, list)):
-        if len(value) == 1:
-            value = tuple(value) * n
-        if len(value) != n:
-            raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
-    else:
-        value = (value,) * n
-    try:
-        value = tuple(v.__index__() for v in value)
-    except (AttributeError, TypeError):
-        raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}") from None
-    if any(v < minimum for v in value):
-        raise ValueError(f"{op}: {name} must be {'positive' if minimum else 'non-negative'}, got {value}")
-    return value
-
-
 def _batched(x, op, spatial=2):
     """(N, C, *spatial) stays; (C, *spatial) gets a batch of one (PyTorch's unbatched input)."""
     x = as_tensor(x)
