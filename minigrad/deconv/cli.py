@@ -10,6 +10,8 @@ import os
 import sys
 import time
 
+from .._files import atomic_write
+
 
 def add_parser(sub):
     p = sub.add_parser('deblur', help='blind deconvolution of a blurred picture (SelfDeblur on minigrad)',
@@ -41,10 +43,9 @@ def side_by_side(path, panels, titles):
         ax.set_title(title, fontsize=9)
         ax.axis('off')
     fig.tight_layout()
-    tmp = path + '.tmp.png'
-    fig.savefig(tmp, dpi=110)
+    with atomic_write(path) as f:
+        fig.savefig(f, dpi=110, format='png')
     plt.close(fig)
-    os.replace(tmp, path)
     return path
 
 
@@ -79,10 +80,9 @@ def run(args):
         titles.insert(2, 'refined (non-blind pass)')
     paths.append(side_by_side(os.path.join(out, 'deblur.png'), panels, titles))
     history = os.path.join(out, 'history.json')
-    with open(history + '.tmp', 'w') as f:
+    with atomic_write(history, 'w') as f:
         json.dump(dict(result.history, seconds=result.seconds, iterations=iterations, preset=args.preset,
                        library=args.library, kernel_size=K), f)
-    os.replace(history + '.tmp', history)
     paths.append(history)
     print(f"deblurred in {result.seconds:.1f} s ({result.seconds / iterations:.3f} s per iteration); wrote:")
     for path in paths:

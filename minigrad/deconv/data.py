@@ -7,9 +7,9 @@ Host-side data: NumPy, taken from the backend like every host-side module.
 import collections
 import math
 import os
-import tempfile
 
 from .. import backend
+from .._files import atomic_write
 
 numpy = backend.module_for('cpu')
 
@@ -61,16 +61,9 @@ def write_png(path, image, scale=1):
     image = numpy.clip(numpy.asarray(backend.to_host(getattr(image, '_array', image)), dtype=float), 0, 1)
     if scale > 1:
         image = numpy.kron(image, numpy.ones((scale, scale)))
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix='.png', dir=folder)
-    os.close(fd)
-    try:
-        matplotlib.image.imsave(tmp, (image * 255 + 0.5).astype(numpy.uint8), cmap='gray', vmin=0, vmax=255)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_write(path) as f:
+        matplotlib.image.imsave(f, (image * 255 + 0.5).astype(numpy.uint8), cmap='gray', vmin=0, vmax=255,
+                                format='png')
     return path
 
 
