@@ -104,7 +104,8 @@ class Amax(Function):
         xp = array_module(x)
         pick = x.max if ctx.largest else x.min
         kept = pick(axis=axis, keepdims=True)
-        hits = xp.asarray(x == kept, dtype=x.dtype)
+        # integer and bool inputs have no gradient; their share is float only so the division works
+        hits = xp.asarray(x == kept, dtype=x.dtype if x.dtype.kind in 'fc' else xp.float64)
         hits /= hits.sum(axis=axis, keepdims=True)
         ctx.share, ctx.in_shape, ctx.axis, ctx.keepdims = hits, x.shape, axis, keepdims
         return kept if keepdims else kept.reshape(_reduced_shape(x.shape, axis))
