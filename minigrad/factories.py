@@ -130,7 +130,12 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = backend.get_default_dtype() if is_float else backend.int64
     xp = backend.module_for(device)
-    return _finish(xp.arange(start, end, step, dtype=backend.as_dtype(dtype)), requires_grad)
+    dtype = backend.as_dtype(dtype)
+    if dtype.kind == 'f' and dtype.itemsize < 8:
+        # PyTorch computes start + i * step in double and rounds once (NumPy's float32 arange drifts:
+        # arange(-8., 8., .1)[80] would be -7.6e-6 instead of 0)
+        return _finish(xp.arange(start, end, step, dtype=backend.float64).astype(dtype), requires_grad)
+    return _finish(xp.arange(start, end, step, dtype=dtype), requires_grad)
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
