@@ -166,15 +166,29 @@ def idiom_grad_of_nonleaf_is_none(lib):
 
 
 def idiom_functional_jacobian(lib):
-    if not hasattr(lib.autograd, 'functional'):
-        return 'missing'
     F = lib.autograd.functional
 
     def exp_reducer(x):
         return x.exp().sum(dim=1)
+
+    def exp_adder(x, y):
+        return 2 * x.exp() + 3 * y
+
+    def pow_reducer(x):
+        return x.pow(3).sum()
+
+    def two_out(x, y):
+        return (x * y).sum(), x ** 2
     inputs = lib.tensor(data(3, 2, 2))
-    return F.jacobian(exp_reducer, inputs), F.hessian(lambda x: (x ** 3).sum(), lib.tensor([1.0, 2.0])), \
-        F.vjp(exp_reducer, inputs, lib.ones(2))[1]
+    pair = (lib.tensor(data(4, 2)), lib.tensor(data(5, 2)))
+    v2 = lib.ones(2)
+    return dict(jac=F.jacobian(exp_reducer, inputs), jac_pair=F.jacobian(exp_adder, pair),
+                jac_two=F.jacobian(two_out, pair),
+                hess=F.hessian(pow_reducer, lib.tensor(data(6, 2, 2))),
+                hess_pair=F.hessian(lambda x, y: (x ** 2 * y).sum(), pair),
+                vjp=F.vjp(exp_reducer, inputs, v2), jvp=F.jvp(exp_reducer, inputs, lib.ones(2, 2)),
+                hvp=F.hvp(pow_reducer, inputs, lib.ones(2, 2)), vhp=F.vhp(pow_reducer, inputs, lib.ones(2, 2)),
+                vjp_scalar=F.vjp(pow_reducer, inputs), create=F.jacobian(exp_reducer, inputs, create_graph=True).requires_grad)
 
 
 def idiom_set_grad_enabled_in_loop(lib):
