@@ -48,6 +48,7 @@ def is_tensor(obj):
 from . import linalg, nn, optim
 from . import distributions  # noqa: E402  (builds on nn's functions)
 from .serialization import load, save
+from .printing import get_printoptions, set_printoptions  # noqa: E402
 from . import data, utils  # noqa: E402  (they build on the tensor layer above)
 from . import distributed  # noqa: E402  (mpi4py is imported on first use)
 

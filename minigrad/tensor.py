@@ -424,19 +424,26 @@ class Tensor:
 
     # -------------------------------------------------------------------------------------- printing
     def __repr__(self):
+        from .printing import add_suffixes, tensor_str
         xp_host = backend.to_host(self._array)
-        body = backend.format_array(xp_host)
+        if xp_host.dtype.kind == 'f' and xp_host.dtype.itemsize < 4:
+            xp_host = xp_host.astype(backend.float32)  # float16 prints through float32, as in PyTorch
+        body = tensor_str(xp_host, len('tensor('))
         extras = []
         if self.device.type != 'cpu':
             extras.append(f"device='{self.device}'")
-        if self._array.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_) or \
-                self._array.size == 0:
+        if self._array.size == 0:
+            if self._array.ndim != 1:
+                extras.append(f'size={tuple(self._array.shape)}')
+            if self._array.dtype != backend.get_default_dtype():
+                extras.append(f'dtype=minigrad.{self._array.dtype.name}')
+        elif self._array.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_):
             extras.append(f'dtype=minigrad.{self._array.dtype.name}')
         if self._ctx is not None:
             extras.append(f'grad_fn=<{self._ctx.name}Backward>')
         elif self._requires_grad:
             extras.append('requires_grad=True')
-        return 'tensor(' + body + ''.join(', ' + e for e in extras) + ')'
+        return add_suffixes('tensor(' + body, extras, len('tensor('))
 
     __str__ = __repr__
 
