@@ -65,9 +65,12 @@ fashion-mnist-apt:
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist || exit 1; \
 	$(PY) -m minigrad.data.fashion_mnist --ensure --no-download
 
+# The benchmarks write into a new run folder, runs/bench-<date>-<time>/; BENCH_ARGS=--publish refreshes
+# the published figures in benchmarks/results/ (README, docs/performance.md).
+BENCH_ARGS ?=
 bench: deps-test
 	$(PIP) install --quiet -e '.[bench]'
-	$(PY) -m minigrad bench all
+	$(PY) -m minigrad bench all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -8,6 +8,7 @@ Code written for the PyTorch subset it covers runs by changing the imports::
 """
 __version__ = '0.1.0'
 
+from . import _malloc  # noqa: F401  (on import: glibc's malloc thresholds, see minigrad/_malloc.py)
 from . import backend
 from .tensor import Size, Tensor  # first: the autograd layer and the op families build on it
 from .autograd import (Function, detect_anomaly, enable_grad, inference_mode, is_anomaly_check_nan_enabled,
@@ -33,6 +34,7 @@ from .runtime import (are_deterministic_algorithms_enabled, get_default_device, 
                       set_default_device, set_num_interop_threads, set_num_threads, set_rng_state,
                       use_deterministic_algorithms)
 from . import accelerator, backends  # noqa: E402
+
 
 
 bool = bool_

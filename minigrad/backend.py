@@ -35,6 +35,20 @@ int32 = numpy.dtype('int32')
 int64 = numpy.dtype('int64')
 uint8 = numpy.dtype('uint8')
 bool_ = numpy.dtype('bool')
+try:  # NumPy has no bfloat16: the ml_dtypes package provides it (optional; minigrad[bfloat16])
+    import ml_dtypes as _ml_dtypes
+    bfloat16 = numpy.dtype(_ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover - exercised where ml_dtypes is missing
+    _ml_dtypes = None
+
+    class _MissingBfloat16:
+        """Stands for bfloat16 where ml_dtypes is not installed: any use says how to get it."""
+        name = 'bfloat16'
+
+        def __repr__(self):
+            return 'minigrad.bfloat16 (unavailable: pip install ml_dtypes)'
+
+    bfloat16 = _MissingBfloat16()
 # PyTorch's aliases
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
@@ -68,6 +82,11 @@ def as_dtype(dtype):
         return get_default_dtype()
     if dtype is _pyint:
         return int64
+    if dtype is bfloat16 or (isinstance(dtype, str) and dtype.replace('minigrad.', '') == 'bfloat16'):
+        if _ml_dtypes is None:
+            raise TypeError("bfloat16 needs the ml_dtypes package (NumPy has no bfloat16): "
+                            "pip install ml_dtypes, or pip install 'minigrad[bfloat16]'")
+        return bfloat16
     try:
         return numpy.dtype(dtype)
     except TypeError:
@@ -77,11 +96,15 @@ def as_dtype(dtype):
 
 
 
+
+
 def is_floating(dtype):
-    return dtype.kind == 'f'
+    return dtype.kind == 'f' or (_ml_dtypes is not None and dtype == bfloat16)
 
 
-_KIND_RANK = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
+# bfloat16 is an ml_dtypes dtype of NumPy kind 'V': it ranks with the floating dtypes, so that bfloat16
+# with an integer stays bfloat16 and NumPy's promotion gives float32 for bfloat16 with float16.
+_KIND_RANK = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3, 'V': 2}
 
 
 def result_dtype(a, b):
@@ -222,8 +245,16 @@ def cuda_is_available():
 
 
 def float_info(dtype):
-    """NumPy's ``finfo`` of a floating dtype (bits, eps, max, min, smallest_normal, resolution)."""
+    """NumPy's ``finfo`` of a floating dtype (bits, eps, max, min, smallest_normal, resolution); ml_dtypes'
+    for bfloat16."""
+    dtype = as_dtype(dtype)
+    if _ml_dtypes is not None and dtype == bfloat16:
+        return _ml_dtypes.finfo(dtype)
     return numpy.finfo(dtype)
+
+
+finfo = float_info  # the host-side facts the kernels use (minigrad.finfo is the public class)
+iinfo = numpy.iinfo
 
 
 def int_info(dtype):
@@ -436,6 +467,30 @@ def scatter_add(target, index, values):
     return target
 
 
+def scatter_extreme(target, index, values, largest):
+    """``target[index] = max(target[index], values)`` (or min), repeated indices all taking part."""
+    xp = array_module(target)
+    if xp is _cupy:
+        import cupyx
+        (cupyx.scatter_max if largest else cupyx.scatter_min)(target, index, values)
+    else:
+        (xp.maximum if largest else xp.minimum).at(target, index, values)
+    return target
+
+
+def scatter_multiply(target, index, values):
+    """``target[index] *= values`` with repeated indices all taking part (CuPy has no scatter multiply:
+    there it runs on the host)."""
+    xp = array_module(target)
+    if xp is _cupy:
+        host = to_host(target)
+        numpy.multiply.at(host, tuple(to_host(i) if hasattr(i, 'shape') else i for i in index)
+                          if isinstance(index, tuple) else to_host(index), to_host(values))
+        target[...] = xp.asarray(host)
+    else:
+        xp.multiply.at(target, index, values)
+    return target
+
 def erf(x):
     """The error function, elementwise (NumPy has none): SciPy's on NumPy arrays when SciPy is
     installed, CuPy's on the GPU, else :func:`_erf_series` with the array's own module."""
@@ -499,9 +554,15 @@ def pinv(a):
 
 
 # ------------------------------------------------------------------------------------- .npz files
-def save_npz(file, arrays):
-    """Write host arrays (name -> array) to an open binary file as an uncompressed .npz."""
-    numpy.savez(file, **arrays)
+def save_npz(file, arrays, comment=b''):
+    """Write host arrays (name -> array, in that order) to an open binary file as an uncompressed .npz
+    (as ``numpy.savez`` does), with ``comment`` as the zip archive's comment."""
+    import zipfile
+    with zipfile.ZipFile(file, 'w', zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.comment = comment
+        for name, array in arrays.items():
+            with archive.open(name + '.npy', 'w', force_zip64=True) as member:
+                numpy.lib.format.write_array(member, numpy.asanyarray(array), allow_pickle=False)
 
 
 def load_npz(path):
@@ -571,14 +632,24 @@ def generator(dev=None):
     return _generators.get(dev)
 
 
-def random_uniform(shape, low, high, dtype, dev=None):
-    gen = generator(dev)
+def set_generator(dev, gen):
+    """Replace the global generator of a device (``minigrad.set_rng_state``)."""
+    _generators.by_device[as_device(dev)] = gen
+
+
+def current_seed():
+    """The seed given to the last ``manual_seed`` (None before any)."""
+    return _generators.seed
+
+
+def random_uniform(shape, low, high, dtype, dev=None, gen=None):
+    gen = gen or generator(dev)
     return (gen.random(shape, dtype=float64 if dtype != float32 else float32) * (high - low) + low
             ).astype(dtype, copy=False)
 
 
-def random_normal(shape, mean, std, dtype, dev=None):
-    gen = generator(dev)
+def random_normal(shape, mean, std, dtype, dev=None, gen=None):
+    gen = gen or generator(dev)
     out = gen.standard_normal(shape, dtype=float64 if dtype != float32 else float32)
     if std != 1:
         out *= std
@@ -587,13 +658,13 @@ def random_normal(shape, mean, std, dtype, dev=None):
     return out.astype(dtype, copy=False)
 
 
-def random_integers(low, high, shape, dev=None):
-    return generator(dev).integers(low, high, size=shape, dtype=int64)
+def random_integers(low, high, shape, dev=None, gen=None):
+    return (gen or generator(dev)).integers(low, high, size=shape, dtype=int64)
 
 
-def random_permutation(n, dev=None):
+def random_permutation(n, dev=None, gen=None):
     """A random order of ``range(n)`` (int64)."""
-    gen = generator(dev)
+    gen = gen or generator(dev)
     if type(gen) is numpy.random.Generator:
         return gen.permutation(n)
     # CuPy's Generator has no permutation: sorting n uniform draws gives every order the same chance
@@ -605,9 +676,10 @@ def format_array(array):
     """The values of a host array as PyTorch prints them inside ``tensor(...)``."""
     if array.size == 0:
         return '[]'
-    kind = array.dtype.kind
+    if array.dtype.kind == 'V' and is_floating(array.dtype):
+        array = array.astype(float32)  # bfloat16 prints through float32 (exact: it widens)
     options = dict(separator=', ', prefix='tensor(', threshold=1000, edgeitems=3, max_line_width=100)
-    if kind == 'f':
+    if is_floating(array.dtype):
         finite = array[numpy.isfinite(array)]
         big = finite.size and (numpy.abs(finite).max() >= 1e8 or 0 < numpy.abs(finite[finite != 0]).min(
             initial=1) < 1e-4)

@@ -49,7 +49,7 @@ def to_device(input, device):
 
 def to_float(x):
     """Integer and bool tensors become the default float dtype (true division, exp, log, ...)."""
-    return x if x._array.dtype.kind == 'f' else cast(x, backend.get_default_dtype())
+    return x if backend.is_floating(x._array.dtype) else cast(x, backend.get_default_dtype())
 
 
 # --------------------------------------------------------------------------------------- dtype rules

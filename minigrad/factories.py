@@ -72,21 +72,23 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
                    requires_grad)
 
 
-def rand(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
     device = resolve_device(device)
-    array = backend.random_uniform(_shape(sizes, size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device)
+    array = backend.random_uniform(_shape(sizes, size, 'rand'), 0.0, 1.0, _float_dtype(dtype), device,
+                                   _rng(generator, device, 'rand'))
     return _finish(array, requires_grad)
 
 
-def randn(*sizes, size=None, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
     device = resolve_device(device)
-    array = backend.random_normal(_shape(sizes, size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device)
+    array = backend.random_normal(_shape(sizes, size, 'randn'), 0.0, 1.0, _float_dtype(dtype), device,
+                                  _rng(generator, device, 'randn'))
     return _finish(array, requires_grad)
 
 
-def normal(mean, std, size=None, *, dtype=None, device=None, requires_grad=False):
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples: ``normal(0, 0.01, (2, 1))`` as in PyTorch; ``mean``/``std`` may be tensors
     (then the shape is theirs, broadcast together)."""
     device = resolve_device(device)
@@ -98,27 +100,37 @@ def normal(mean, std, size=None, *, dtype=None, device=None, requires_grad=False
         shape = backend.broadcast_shapes(getattr(m, 'shape', ()), getattr(s, 'shape', ()))
         dtype = _float_dtype(dtype or (mean if isinstance(mean, Tensor) else std).dtype)
         device = device or (mean if isinstance(mean, Tensor) else std).device
-        array = backend.random_normal(shape, 0.0, 1.0, dtype, device) * s + m
+        array = backend.random_normal(shape, 0.0, 1.0, dtype, device, _rng(generator, device, 'normal')) * s + m
         return _finish(array.astype(dtype, copy=False), requires_grad)
     if size is None:
         raise TypeError("normal(mean, std, size): give size, e.g. normal(0, 0.01, (2, 1))")
-    array = backend.random_normal(_sizes((size,), 'normal'), mean, std, _float_dtype(dtype), device)
+    array = backend.random_normal(_sizes((size,), 'normal'), mean, std, _float_dtype(dtype), device,
+                                  _rng(generator, device, 'normal'))
     return _finish(array, requires_grad)
 
 
-def randint(low, high=None, size=None, *, dtype=None, device=None):
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Random integers in [low, high) (``randint(high, size)`` also works, as in PyTorch)."""
     device = resolve_device(device)
     if size is None:
         low, high, size = 0, low, high
-    array = backend.random_integers(low, high, _sizes((size,), 'randint'), device)
+    array = backend.random_integers(low, high, _sizes((size,), 'randint'), device,
+                                    _rng(generator, device, 'randint'))
     return _finish(array.astype(backend.as_dtype(dtype or backend.int64), copy=False), False)
 
 
-def randperm(n, *, device=None, dtype=None):
+def randperm(n, *, generator=None, device=None, dtype=None, requires_grad=False):
     device = resolve_device(device)
-    array = backend.random_permutation(n, device)
+    array = backend.random_permutation(n, device, _rng(generator, device, 'randperm'))
     return _finish(array.astype(backend.as_dtype(dtype or backend.int64), copy=False), False)
+
+
+def _rng(generator, device, op):
+    """The generator to draw from: ``generator=``'s, or the device's global one (None: the backend's)."""
+    if generator is None:
+        return None
+    from .generator import rng_of
+    return rng_of(generator, device, op)
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):

@@ -1,4 +1,7 @@
-"""The closed-form solution of linear regression (the seed's section 2.4).
+"""``minigrad.linalg``: PyTorch's ``torch.linalg`` (norm, vector_norm, matrix_norm, solve, inv, det,
+slogdet, cholesky, qr, svd, svdvals, eigh, eigvalsh, pinv, lstsq, matrix_rank, matrix_power, cross,
+multi_dot, matrix_exp), differentiable and batched (:mod:`minigrad.functions.decompositions` holds the
+gradients), and the closed-form solution of linear regression (the seed's section 2.4).
 
 Minimising ``||y - X w||²`` gives the normal equations ``Xᵀ X w = Xᵀ y``, so ``w* = (XᵀX)⁻¹ Xᵀ y`` when
 ``XᵀX`` is invertible (X has full column rank). :func:`lstsq_normal` folds the bias in as a column of
@@ -16,8 +19,26 @@ LstsqResult = collections.namedtuple('LstsqResult', ['weight', 'bias'])
 _METHODS = ('solve', 'lstsq', 'pinv')
 
 
-class LinAlgError(RuntimeError):
-    """Raised when a linear system has no unique solution (a singular matrix)."""
+from .functions.decompositions import (LinAlgError, cholesky, det, eigh, eigvalsh, inv, lstsq,  # noqa: F401
+                                       matrix_exp, matrix_norm, matrix_power, matrix_rank, multi_dot, pinv,
+                                       qr, slogdet, solve, svdvals)
+from .functions.decompositions import cross_linalg as cross, norm_linalg as norm, svd_linalg as svd  # noqa
+from .functions.products import vector_norm  # noqa: F401
+
+
+def inv_ex(A, *, check_errors=False):
+    """``(inverse, info)``: info is 0 where the inverse exists (it raises otherwise, as check_errors)."""
+    out = inv(A)
+    return collections.namedtuple('inv_ex', ['inverse', 'info'])(out, ops.constant(
+        out._xp().zeros(tuple(out.shape[:-2]), dtype=backend.int32)))
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False):
+    """``(L, info)``: info is 0 (a matrix that is not positive-definite raises LinAlgError)."""
+    out = cholesky(A, upper=upper)
+    return collections.namedtuple('cholesky_ex', ['L', 'info'])(out, ops.constant(
+        out._xp().zeros(tuple(out.shape[:-2]), dtype=backend.int32)))
+
 
 
 def _as_float_array(data, name):

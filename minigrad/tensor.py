@@ -90,7 +90,7 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag):
         flag = _pybool(flag)
-        if flag and self._array.dtype.kind != 'f':
+        if flag and not backend.is_floating(self._array.dtype):
             raise TypeError(f"only floating-point tensors can require gradients, this one is "
                             f"{self._array.dtype}; convert it first, e.g. x.float().requires_grad_()")
         if not flag and self._ctx is not None:
@@ -160,7 +160,7 @@ class Tensor:
         return self._array.itemsize
 
     def is_floating_point(self):
-        return self._array.dtype.kind == 'f'
+        return backend.is_floating(self._array.dtype)
 
     def is_contiguous(self):
         return True

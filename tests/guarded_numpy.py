@@ -65,6 +65,8 @@ def _guard(value):
         return _guard(numpy.asarray(value))
     if type(value) in (tuple, list):
         return type(value)(_guard(v) for v in value)
+    if isinstance(value, tuple) and hasattr(value, '_fields'):  # numpy.linalg's named results
+        return type(value)(*(_guard(v) for v in value))
     return value
 
 
@@ -212,7 +214,13 @@ CUPY_FUNCTIONS = frozenset("""
     tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like result_type
     arccos arccosh arcsin arcsinh arctan arctan2 arctanh exp2 reciprocal tan
     linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
-    """.split()) | {f'random.Generator.{m}' for m in (
+    fmod remainder hypot logaddexp logaddexp2 copysign signbit searchsorted bitwise_and bitwise_or bitwise_xor
+    invert reciprocal meshgrid histogram bincount isin arcsin arccos arctan arcsinh arccosh arctanh arctan2 exp2 deg2rad rad2deg tan
+    linalg.svd linalg.eigh linalg.qr linalg.cholesky linalg.det linalg.slogdet
+    """.split()) | {
+    # backend.scatter_extreme / scatter_multiply call these on the guarded device; on CuPy they go
+    # through cupyx.scatter_max/scatter_min and the host, as scatter_add's add.at goes through cupyx.
+    'maximum.at', 'minimum.at', 'multiply.at'} | {f'random.Generator.{m}' for m in (
         'random', 'uniform', 'integers', 'standard_normal', 'standard_exponential', 'exponential', 'beta',
         'binomial', 'chisquare', 'dirichlet', 'f', 'gamma', 'geometric', 'hypergeometric', 'logseries',
         'poisson', 'power', 'standard_gamma')}
@@ -238,7 +246,8 @@ class _GuardedGenerator:
 
         def call(*args, **kwargs):
             self._calls[f'random.Generator.{name}'] += 1
-            return _guard(method(*args, **kwargs))
+            with _permitted():  # array parameters (poisson's rates) are device arrays, as CuPy takes them
+                return _guard(method(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()}))
         return call
 
 

@@ -40,6 +40,13 @@ def test_loop_vs_vectorized(tmp_path):
     assert {r['pass'] for r in rows if r['kernel'] == 'matmul'} == {'forward', 'backward'}
     assert all(r['agree'] for r in rows)
     _positive(rows, 'loop_s', 'vectorised_s', 'speedup')
+    from minigrad.bench import loop_vs_vectorized
+    fig = loop_vs_vectorized.plot(rows)
+    titles = sorted(ax.get_title() or ax.get_title(loc='left') for ax in fig.axes)
+    # one small panel per kernel (loop, minigrad, torch; forward and backward) and the speed-up panel
+    assert len(fig.axes) == 5 and titles[:4] == ['add (broadcast)', 'cross_entropy', 'matmul', 'max(dim)']
+    for ax in fig.axes[:4]:
+        assert len(ax.lines) <= 6 and {line.get_color() for line in ax.lines} <= {'C3', 'C0', 'C2'}
 
 
 def test_op_overhead(tmp_path):
@@ -159,3 +166,51 @@ def test_written_files_are_ordinary_and_complete(tmp_path):
     os.umask(umask)
     assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
     assert os.listdir(tmp_path) == ['r.json']
+
+
+def test_results_go_to_a_run_folder_unless_published(monkeypatch, tmp_path):
+    """By default nothing touches the tracked benchmarks/results/: a run folder per process; --publish
+    is the explicit way to refresh the published figures. The defaults are the published settings."""
+    monkeypatch.chdir(tmp_path)
+    args = common.base_parser('x', 'doc').parse_args([])
+    assert (args.threads, args.clock) == (1, 'cpu')
+    folder = common.output_folder(args)
+    assert folder.startswith(os.path.join('runs', 'bench-')) and folder == common.run_folder()
+    published = common.base_parser('x', 'doc').parse_args(['--publish'])
+    assert common.output_folder(published) == os.path.join(ROOT, 'benchmarks', 'results')
+    assert common.output_folder(common.base_parser('x', 'doc').parse_args(['--out', ''])) is None
+    bench.main(['op-overhead', '--quick', '--libs', 'minigrad'])
+    assert os.listdir(tmp_path / folder) == ['op_overhead.json', 'op_overhead.png'] or \
+        sorted(os.listdir(tmp_path / folder)) == ['op_overhead.json', 'op_overhead.png']
+
+
+def test_bad_benchmark_options_are_argparse_errors(capsys):
+    for argv in (['peers', '--repeat', '0'], ['epoch', '--threads', '-1'], ['profile', '--repeat', 'x']):
+        with pytest.raises(SystemExit) as info:
+            bench.main(argv)
+        assert info.value.code == 2
+        assert 'Traceback' not in capsys.readouterr().err
+
+
+def test_fresh_process(tmp_path):
+    bench.main(['fresh-process', '--quick', '--out', str(tmp_path), '--libs', 'numpy (floor),minigrad'])
+    record = _outputs(tmp_path, 'fresh_process')
+    rows = {r['library']: r for r in record['rows']}
+    assert rows['numpy (floor)']['vs_floor'] == 1.0 and rows['minigrad']['step_s'] > 0
+    assert rows['minigrad']['malloc'] == 'tuned' and rows['numpy (floor)']['malloc'] == 'default'
+
+
+def test_every_benchmark_has_the_one_main_shape():
+    import importlib
+    for module in list(bench.BENCHMARKS.values()) + list(bench.EXTRA.values()):
+        main = importlib.import_module(f'minigrad.bench.{module}').main
+        assert main.__qualname__ == 'benchmark_main.<locals>.main', module
+
+
+def test_gpu_check_times_the_cpu_side_anywhere(tmp_path):
+    assert bench.main(['gpu-check', '--cpu-only', '--quick', '--batches', '64', '--threads', '1',
+                       '--out', str(tmp_path)]) == 0
+    with open(tmp_path / 'gpu_check.json') as f:
+        record = json.load(f)
+    assert record['blas'] and record['timings']['minigrad cpu | batch 64']['step_ms'] > 0
+    assert record['clock'] == 'wall'  # the GPU's work is seen on the wall clock only

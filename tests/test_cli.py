@@ -121,3 +121,69 @@ def test_train_linreg_prints_epochs_and_the_three_fits(capsys):
     assert cli.main(['train', '--model', 'linreg', '--epochs', '2', '--lr', '0.05']) == 0
     out = capsys.readouterr().out
     assert out.count('epoch 2/2') == 2 and 'lr 0.05, epochs 2' in out and 'closed form' in out
+
+
+def test_train_with_zero_epochs_saves_the_untrained_model(monkeypatch, tmp_path, capsys):
+    use_tiny_fashion_mnist(monkeypatch, tmp_path, n_train=100, n_test=50)
+    assert cli.main(['train', '--epochs', '0', '--hidden', '8', '--out', str(tmp_path / 'o')]) == 0
+    assert 'no epochs' in capsys.readouterr().out
+    assert json.loads((tmp_path / 'o' / 'mlp_history.json').read_text())['epochs'] == []
+    assert (tmp_path / 'o' / 'mlp_weights.npz').exists()
+    assert cli.main(['demo', '--epochs', '0', '--out', str(tmp_path / 'd')]) == 0
+
+
+@pytest.mark.parametrize('argv, message', [
+    (['train', '--epochs', '-1'], "--epochs: expected an integer >= 0, got -1"),
+    (['train', '--epochs', 'ten'], "--epochs: expected an integer, got 'ten'"),
+    (['train', '--lr', '0'], '--lr: expected a positive number, got 0'),
+    (['train', '--lr', 'nan'], '--lr: expected a positive number, got nan'),
+    (['train', '--batch-size', '0'], '--batch-size: expected an integer >= 1, got 0'),
+    (['train', '--hidden', '0'], '--hidden: expected an integer >= 1, got 0'),
+    (['train', '--device', 'gpu'], "--device: unknown device 'gpu'"),
+    (['demo', '--epochs', '-3'], '--epochs: expected an integer >= 0'),
+    (['generalization', '--max-degree', '-1'], '--max-degree: expected an integer >= 0'),
+    (['generalization', '--noise', '-0.5'], '--noise: expected a number >= 0'),
+    (['generalization', '--train-points', '0'], '--train-points: expected an integer >= 1'),
+])
+def test_bad_values_are_argparse_errors_not_tracebacks(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and 'Traceback' not in err, err
+
+
+def test_cuda_missing_from_the_command_line_says_device_cpu(monkeypatch, capsys):
+    monkeypatch.setattr(minigrad.backend, 'cuda_unavailable_reason', lambda: 'CuPy is not installed')
+    with pytest.raises(SystemExit) as info:
+        cli.main(['train', '--device', 'cuda'])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--device cuda: CuPy is not installed" in err and 'run with --device cpu' in err
+    assert "device='cpu'" not in err
+
+
+def _help(argv):
+    out = subprocess.run([sys.executable, '-m', 'minigrad'] + argv + ['--help'], capture_output=True,
+                         text=True, cwd=os.path.dirname(os.path.dirname(minigrad.__file__)), timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+SPHINX = re.compile(r'``|:(mod|func|class|meth|attr|data|ref):`')
+
+
+@pytest.mark.parametrize('argv', [[], ['demo'], ['train'], ['generalization'], ['data'], ['bench'],
+                                  ['bench', 'all'], ['bench', 'peers'], ['bench', 'loop-vs-vectorized'],
+                                  ['bench', 'op-overhead'], ['bench', 'deep-chain'], ['bench', 'epoch'],
+                                  ['bench', 'profile'], ['bench', 'fresh-process']])
+def test_help_texts_carry_no_sphinx_markup(argv):
+    text = _help(argv)
+    assert not SPHINX.search(text), SPHINX.search(text).group(0)
+
+
+def test_bench_all_help_is_its_own():
+    text = _help(['bench', 'all'])
+    assert text.startswith('usage: minigrad bench all')
+    for name in ('loop-vs-vectorized', 'peers', 'fresh-process', '--quick', '--publish'):
+        assert name in text

@@ -140,3 +140,45 @@ def test_in_a_real_notebook_the_board_is_live_and_prints_no_points(tmp_path):
     svgs = [o for o in outputs if 'image/svg+xml' in o.get('data', {})]
     text = ''.join(o.get('text', '') for o in outputs if o.get('output_type') == 'stream')
     assert len(svgs) == 1 and text == 'True 10 2\n'  # one display, updated in place; no point lines
+
+
+def test_the_legend_covers_no_curve():
+    """The accuracy curve runs along the top right where a legend inside the axes would sit: the legend
+    goes below the axes, outside the area any curve can reach."""
+    import math
+    from minigrad.d2l.board import ProgressBoard
+    board = ProgressBoard(xlabel='epoch', display=False)
+    for epoch in range(1, 11):
+        board.draw(epoch, 0.9 * math.exp(-epoch / 3) + 0.3, 'train_loss')
+        board.draw(epoch, 0.8 * math.exp(-epoch / 3) + 0.4, 'val_loss')
+        board.draw(epoch, 0.86 - 0.2 * math.exp(-epoch / 2), 'val_acc')
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    fig = board.figure()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    legends = fig.legends + [a.get_legend() for a in fig.axes if a.get_legend()]
+    assert len(legends) == 1
+    box = legends[0].get_window_extent(renderer)
+    axes = fig.axes[0]
+    assert not box.overlaps(axes.get_window_extent(renderer))
+    for line in axes.lines:
+        for x, y in axes.transData.transform(line.get_xydata()):
+            assert not box.contains(x, y)
+
+
+def test_the_demo_curves_legend_covers_no_curve():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from minigrad.d2l.trainer import History
+    from minigrad.demos.classify import plot_history
+    history = History()
+    for epoch in range(1, 11):
+        history.append({'epoch': epoch, 'train_loss': 1 / epoch, 'val_loss': 1.1 / epoch,
+                        'val_acc': 0.86 - 0.2 / epoch})
+    fig = plot_history(history, 'mlp')
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    assert len(fig.legends) == 1 and not any(ax.get_legend() for ax in fig.axes)
+    box = fig.legends[0].get_window_extent(renderer)
+    assert not any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)

@@ -251,3 +251,27 @@ def test_atomic_write_keeps_the_old_file_on_error(tmp_path):
     with atomic_write(str(path), 'w') as f:
         f.write('new')
     assert path.read_text() == 'new' and os.listdir(tmp_path) == ['x.txt']
+
+
+@pytest.mark.parametrize('content', [b'this is not gzip at all', 'truncated', b'\x1f\x8b' + b'\xff' * 30])
+def test_a_damaged_gzip_file_is_refused_without_a_huge_allocation(tmp_path, content):
+    """The gzip trailer's size of a damaged file is any four bytes (b' all' reads as 1.8 GB): reading it
+    must stay small (this made `make test` peak near 4 GB)."""
+    import tracemalloc
+    path = tmp_path / 'images.gz'
+    if content == 'truncated':
+        with gzip.open(path, 'wb') as f:
+            f.write(idx_bytes(numpy.random.default_rng(0).integers(0, 255, (50, 28, 28))))
+        data = bytearray(path.read_bytes()[:-100])
+        data[-4:] = b'\xff\xff\xff\xf0'  # a trailer-like tail announcing ~4 GiB
+        path.write_bytes(bytes(data))
+    else:
+        path.write_bytes(content)
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match='images.gz'):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2 ** 20, f"{peak / 2 ** 20:.0f} MiB"  # was 1.8-4 GiB

@@ -96,7 +96,7 @@ def test_a_failed_save_leaves_nothing_behind_and_keeps_the_old_file(tmp_path, mo
     minigrad.save({'w': minigrad.ones(3)}, path)
     original = path.read_bytes()
 
-    def crash(file, arrays):
+    def crash(file, arrays, comment=b''):
         file.write(b'half an archive')
         raise OSError('disk full')
 
@@ -176,3 +176,34 @@ def test_file_objects_work(tmp_path):
         minigrad.save({'w': minigrad.arange(3)}, f)
     with open(tmp_path / 'f.npz', 'rb') as f:
         assert minigrad.load(f)['w'].tolist() == [0, 1, 2]
+
+
+def test_saving_into_a_missing_folder_names_the_folder(tmp_path):
+    target = tmp_path / 'no' / 'such' / 'w.npz'
+    with pytest.raises(FileNotFoundError, match=r"the folder .*no/such' does not exist"):
+        minigrad.save({'w': minigrad.ones(2)}, target)
+    assert not (tmp_path / 'no').exists()
+
+
+def test_a_text_file_named_npz_is_not_called_pickled(tmp_path):
+    path = tmp_path / 'model.npz'
+    path.write_text('just some notes, not weights\n')
+    with pytest.raises(LoadError) as info:
+        minigrad.load(path)
+    assert 'pickle' not in str(info.value)
+    assert "not a minigrad, NumPy .npz or torch.save file (it starts with b'just some no'" in str(info.value)
+    path.write_bytes(b'')
+    with pytest.raises(LoadError, match='the file is empty'):
+        minigrad.load(path)
+
+
+def test_a_saved_file_records_names_and_checksums_and_is_still_a_plain_npz(tmp_path):
+    import json
+    minigrad.save({'w': minigrad.ones(2), 'b': minigrad.zeros(3)}, tmp_path / 'x.npz')
+    with zipfile.ZipFile(tmp_path / 'x.npz') as z:
+        assert z.namelist()[0] == '__minigrad__.npy' and z.comment.startswith(b'minigrad checkpoint')
+    with np.load(tmp_path / 'x.npz') as plain:
+        manifest = json.loads(plain['__minigrad__'].tobytes())
+        assert sorted(manifest['arrays']) == ['a0', 'a1']
+        assert manifest['arrays']['a0']['shape'] == [2] and len(manifest['arrays']['a0']['sha256']) == 64
+        np.testing.assert_array_equal(plain['a1'], np.zeros(3, np.float32))

@@ -1,4 +1,5 @@
-"""minigrad.viz: the graph walk (nodes, edges, levels, names), DOT text and the matplotlib drawing."""
+"""minigrad.viz (minigrad.autograd.viz): the graph walk (nodes, edges, levels, names), DOT text and the
+matplotlib drawing, whose arrows never run behind another node."""
 import matplotlib
 import pytest
 
@@ -60,8 +61,52 @@ def test_draw_puts_one_box_per_node_and_one_arrow_per_edge():
     x, w, h, y = small_graph()
     ax = viz.draw(y, names={'x': x, 'w': w})
     boxes = [t.get_text().split('\n')[0] for t in ax.texts if t.get_text()]
-    arrows = [t for t in ax.texts if not t.get_text()]
-    assert sorted(boxes) == ['Add', 'Mul', 'Sum', 'w', 'x'] and len(arrows) == 5
+    heads = [t for t in ax.texts if not t.get_text() and (t.get_gid() or '').endswith('head')]
+    assert sorted(boxes) == ['Add', 'Mul', 'Sum', 'w', 'x'] and len(heads) == 5
+
+
+def _hidden_edges(ax):
+    """(edge, box) pairs where a drawn arrow passes through a box that is not one of its ends."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text().split('\n')[0], t.get_bbox_patch().get_window_extent(renderer))
+             for t in ax.texts if t.get_text()]
+    hidden = []
+    for t in ax.texts:
+        if t.get_text():
+            continue
+        path = t.arrow_patch.get_path()  # display coordinates once drawn
+        points = path.vertices
+        for (x0, y0), (x1, y1) in zip(points[:-1], points[1:]):
+            for name, box in boxes:
+                inner = box.expanded(1, 1).padded(-3)
+                for k in range(41):
+                    f = k / 40
+                    if inner.contains(x0 + f * (x1 - x0), y0 + f * (y1 - y0)):
+                        hidden.append((t.get_gid(), name))
+                        break
+    return sorted(set(hidden))
+
+
+def test_no_arrow_runs_behind_another_node():
+    """x feeds the first op and the last one: its second arrow skips three columns, each holding one
+    box on the same row; drawn straight it would pass behind all three."""
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = ((x * 2).exp().sin() + x).sum()
+    ax = viz.draw(y, names={'x': x})
+    assert _hidden_edges(ax) == []
+    _, routes = viz.layout(*viz.graph(y))
+    assert sorted(len(v) for v in routes.values()) == [0, 0, 0, 0, 0, 3]
+    x, w, h, y = small_graph()
+    assert _hidden_edges(viz.draw(y)) == []
+
+
+def test_the_drawing_lives_beside_the_tape():
+    import importlib
+    tape = importlib.import_module('minigrad.autograd.tape')  # minigrad.autograd.tape is also a function
+    autograd_viz = importlib.import_module('minigrad.autograd.viz')
+    assert viz.draw is autograd_viz.draw and autograd_viz.walk is tape.walk
 
 
 def test_clear_errors():

@@ -26,7 +26,7 @@ from .function import NODE_FIELDS, saved_roles
 __all__ = ['tape', 'print_tape']
 
 
-def _topological(root):
+def walk(root):
     """Nodes and leaves reachable from ``root``, each after all of its inputs (iterative DFS)."""
     order, seen = [], set()
     stack = [(root, False)]
@@ -116,7 +116,7 @@ def tape(tensor, limit=40):
     if not tensor._requires_grad:
         return (f"tensor of shape {tuple(a.shape)} {a.dtype} with no graph: it does not require grad "
                 "(no input had requires_grad=True, or it was computed under no_grad)")
-    order = _topological(tensor._ctx if tensor._ctx is not None else tensor)
+    order = walk(tensor._ctx if tensor._ctx is not None else tensor)
     rows_of = {id(node): k for k, node in enumerate(order)}
     shown = set(range(len(order)))
     if limit is not None and len(order) > limit:

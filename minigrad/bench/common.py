@@ -15,10 +15,10 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 
 from .. import __version__, backend
+from .._files import atomic_write, write_text
 
 xp = backend.module_for('cpu')
 
@@ -27,7 +27,10 @@ PIP_NAMES = {'torch': 'pip install torch==2.13.0', 'mygrad': 'pip install mygrad
              'autograd': 'pip install autograd', 'micrograd': 'pip install micrograd',
              'threadpoolctl': 'pip install threadpoolctl'}
 
-DEFAULT_OUT = os.path.join('benchmarks', 'results')
+#: The published results (README's and docs/performance.md's figures), written only with ``--publish``:
+#: ``benchmarks/results`` of the source tree this minigrad comes from.
+PUBLISHED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                         'benchmarks', 'results')
 
 #: ``--clock``: wall time, or the CPU time of the whole process (all its threads). With ``--threads 1``
 #: the CPU clock charges a case only for the time it really ran, however busy the machine is.
@@ -112,11 +115,17 @@ def print_conditions(out=sys.stdout):
     print('  versions: ' + ', '.join(f'{k} {v}' for k, v in versions().items()), file=out)
 
 
+#: The environment variables that set thread pools when a library is loaded (torch reads OMP's).
+THREAD_VARIABLES = ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')
+
+
 @contextlib.contextmanager
 def thread_limit(threads):
     """Within the block, BLAS/OpenMP pools (threadpoolctl) and torch use at most ``threads`` threads;
     ``None`` or 0 changes nothing. On a machine shared with other jobs, a BLAS that spins one thread per
-    core slows down many times over when the cores are busy; one thread gives steadier comparisons."""
+    core slows down many times over when the cores are busy; one thread gives steadier comparisons.
+    torch is limited when it is imported already, and through ``OMP_NUM_THREADS`` when it is imported
+    inside the block (so a benchmark that does not use torch does not import it)."""
     if not threads:
         yield
         return
@@ -124,18 +133,22 @@ def thread_limit(threads):
         from threadpoolctl import threadpool_limits
     except ImportError:
         raise SystemExit(f"--threads needs threadpoolctl: `{PIP_NAMES['threadpoolctl']}`") from None
-    try:
-        import torch
-    except ImportError:
-        torch = None
+    torch = sys.modules.get('torch')
     previous = torch.get_num_threads() if torch else None
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    os.environ.update({name: str(threads) for name in THREAD_VARIABLES})
     if torch:
         torch.set_num_threads(threads)
     try:
         with threadpool_limits(limits=threads):
             yield
     finally:
-        if torch:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if torch and previous:
             torch.set_num_threads(previous)
 
 
@@ -312,29 +325,9 @@ def table(headers, rows):
     return '\n'.join([line(cells[0]), '  '.join('-' * w for w in widths)] + [line(r) for r in cells[1:]])
 
 
-def _atomic(path, write):
-    """Write ``path`` through a temporary file in the same folder, renamed into place at the end."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.' + os.path.basename(path), suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            write(f)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; results are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_json(path, obj):
     """Write ``obj`` as indented JSON, atomically."""
-    data = json.dumps(obj, indent=1, default=_json_default).encode()
-    _atomic(path, lambda f: f.write(data + b'\n'))
-    return path
+    return write_text(path, json.dumps(obj, indent=1, default=_json_default) + '\n')
 
 
 def _json_default(value):
@@ -353,7 +346,8 @@ def new_figure(width=7.0, height=4.5):
 
 def save_figure(fig, path):
     """Save ``fig`` as PNG, atomically."""
-    _atomic(path, lambda f: fig.savefig(f, format='png', dpi=110))
+    with atomic_write(path) as f:
+        fig.savefig(f, format='png', dpi=110)
     return path
 
 
@@ -362,38 +356,96 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescrip
 
 
 def base_parser(prog, description):
-    """The options every benchmark has: ``--repeat``, ``--out``, ``--quick``; ``description`` is the
-    benchmark's module docstring."""
-    parser = argparse.ArgumentParser(prog=prog, description=description, formatter_class=_HelpFormatter)
-    parser.add_argument('--repeat', type=int, default=7, help='repetitions per case (the median is reported)')
-    parser.add_argument('--out', default=DEFAULT_OUT,
-                        help="folder for the JSON and PNG results ('' to save nothing)")
+    """The options every benchmark has: ``--repeat``, ``--out``/``--publish``, ``--quick``, ``--threads``
+    and ``--clock``; ``description`` is the benchmark's module docstring. The defaults (one BLAS thread,
+    the CPU clock) are the settings of the published figures."""
+    from ..cli import plain_text
+    parser = argparse.ArgumentParser(prog=prog, description=plain_text(description),
+                                     formatter_class=_HelpFormatter)
+    parser.add_argument('--repeat', type=positive_int, default=7,
+                        help='repetitions per case (the median is reported)')
+    parser.add_argument('--out', default=None,
+                        help="folder for the JSON and PNG results (default: a new run folder, "
+                        "runs/bench-<date>-<time>; '' to save nothing)")
+    parser.add_argument('--publish', action='store_true',
+                        help=f"write the results into {PUBLISHED} (the figures README and docs show), "
+                        "replacing the published ones")
     parser.add_argument('--quick', action='store_true', help='small sizes and few repetitions (a smoke run)')
-    parser.add_argument('--threads', type=int, default=0,
+    parser.add_argument('--threads', type=nonnegative_int, default=1,
                         help='limit BLAS, OpenMP and torch to this many threads (0: leave them as they are)')
-    parser.add_argument('--clock', choices=sorted(CLOCKS), default='wall',
-                        help="wall time, or the process's CPU time (steadier on a shared machine, above all "
-                        "with --threads 1)")
+    parser.add_argument('--clock', choices=sorted(CLOCKS), default='cpu',
+                        help="the process's CPU time (steady on a shared machine with --threads 1), or wall "
+                        "time")
     return parser
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1 (an argparse error otherwise, not a traceback)."""
+    return _bounded_int(text, 1)
+
+
+def nonnegative_int(text):
+    """argparse type: an integer >= 0."""
+    return _bounded_int(text, 0)
+
+
+def _bounded_int(text, low):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {value}")
+    return value
+
+
+_RUN_FOLDER = []
+
+
+def run_folder():
+    """This process's default output folder, ``runs/bench-<date>-<time>`` (one per process, so that
+    ``minigrad bench all`` puts every benchmark's results side by side)."""
+    if not _RUN_FOLDER:
+        _RUN_FOLDER.append(os.path.join('runs', 'bench-' + time.strftime('%Y%m%d-%H%M%S')))
+    return _RUN_FOLDER[0]
+
+
+def output_folder(args):
+    """Where ``args`` says results go: ``--publish`` -> the published folder, ``--out ''`` -> None
+    (nothing saved), no ``--out`` -> :func:`run_folder`."""
+    if getattr(args, 'publish', False):
+        return PUBLISHED
+    if args.out is None:
+        return run_folder()
+    return args.out or None
 
 
 def save_results(args, name, record, figure=None):
     """Write ``<out>/<name>.json`` (and ``.png`` when a figure is given); returns the paths written."""
-    if not args.out:
+    out = output_folder(args)
+    if not out:
         return []
-    paths = [write_json(os.path.join(args.out, name + '.json'), record)]
+    paths = [write_json(os.path.join(out, name + '.json'), record)]
     if figure is not None:
-        paths.append(save_figure(figure, os.path.join(args.out, name + '.png')))
+        paths.append(save_figure(figure, os.path.join(out, name + '.png')))
     for p in paths:
         print(f'wrote {p}')
     return paths
 
 
-def benchmark_main(parser, run):
-    """The ``main(argv) -> exit status`` of a benchmark module: parse, limit threads, run."""
+def benchmark_main(parser, run, worker=None):
+    """The ``main(argv) -> exit status`` of every benchmark module: parse, limit threads, run. With
+    ``worker`` (a function of the parsed arguments returning a JSON-able dict, or None when it prints
+    its own), ``--worker`` runs it instead and prints its result as the last line: the benchmark's fresh worker processes
+    (:func:`run_worker`) are this same ``main``."""
     def main(argv=None):
         args = parser().parse_args(argv)
         with thread_limit(args.threads):
-            run(args)
-        return 0
+            if worker is not None and getattr(args, 'worker', None):
+                result = worker(args)
+                if result is not None:  # a worker may print its own result (an MPI job's rank 0)
+                    print(json.dumps(result, default=_json_default))
+                return 0
+            status = run(args)  # a dict of results, or an exit status
+        return status if type(status) is int else 0
     return main

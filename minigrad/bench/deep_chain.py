@@ -10,12 +10,11 @@ before it (/proc/self/status on Linux, every library) and, for minigrad and the 
 of Python-level allocations NumPy included (``tracemalloc``, in a separate untimed pass, since tracing
 slows allocation).
 """
-import json
 import sys
 
 from . import chains
 from .common import (CLOCKS, Skipped, base_parser, fmt, max_rss_mb, median, metadata, new_figure,
-                     print_conditions, rss_mb, run_worker, save_results, table, thread_limit)
+                     print_conditions, rss_mb, run_worker, save_results, table, benchmark_main)
 from .op_overhead import parse_libs
 
 TRACED = ('minigrad', 'numpy (floor)')
@@ -137,14 +136,8 @@ def run(args, command='minigrad bench deep-chain'):
     return record
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(args.worker, args.ops, args.size, args.trace, args.clock)))
-        return 0
-    with thread_limit(args.threads):
-        run(args)
-    return 0
+main = benchmark_main(parser, run,
+                      lambda args: worker(args.worker, args.ops, args.size, args.trace, args.clock))
 
 
 if __name__ == '__main__':

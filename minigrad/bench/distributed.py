@@ -34,7 +34,8 @@ import subprocess
 import sys
 import time
 
-from .common import base_parser, metadata, new_figure, print_conditions, save_results, table, worker_env
+from .common import (base_parser, benchmark_main, metadata, new_figure, print_conditions, save_results, table,
+                     worker_env)
 
 SIZES = [4 << 10, 64 << 10, 1 << 20, 16 << 20, 64 << 20]
 
@@ -297,16 +298,17 @@ def parser():
     return p
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
+def _worker(args):
+    """A rank of an ``mpiexec`` job; rank 0 prints the result itself (nothing returned)."""
     if args.worker == 'allreduce':
         _worker_allreduce([int(s) for s in args.sizes.split(',')], args.repeat)
-        return 0
-    if args.worker == 'train':
+    elif args.worker == 'train':
         _worker_train(args.batch, args.steps, args.hidden, args.bucket_mb)
-        return 0
-    run(args)
-    return 0
+    else:
+        raise SystemExit(f"unknown --worker {args.worker!r}: 'allreduce' or 'train'")
+
+
+main = benchmark_main(parser, run, _worker)
 
 
 if __name__ == '__main__':

@@ -21,7 +21,7 @@ import sys
 
 from . import mlp
 from .common import (Skipped, base_parser, fmt, max_rss_mb, measure, metadata, new_figure, print_conditions,
-                     rss_mb, run_worker, save_results, split_list, summary_rows, table, thread_limit, xp)
+                     rss_mb, run_worker, save_results, split_list, summary_rows, table, benchmark_main, xp)
 
 LIBS = ('numpy (floor)', 'minigrad', 'minigrad nn', 'torch')
 TRAIN_SIZE = 60000
@@ -205,15 +205,7 @@ def run(args, command='minigrad bench epoch'):
     return record
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
-    if args.worker:
-        import json
-        print(json.dumps(worker(args.worker, args.n, args.batch)))
-        return 0
-    with thread_limit(args.threads):
-        run(args)
-    return 0
+main = benchmark_main(parser, run, lambda args: worker(args.worker, args.n, args.batch))
 
 
 if __name__ == '__main__':

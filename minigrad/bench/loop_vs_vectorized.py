@@ -3,7 +3,7 @@
     minigrad bench loop-vs-vectorized
     minigrad bench loop-vs-vectorized --kernels matmul,softmax --sizes 100,10000
 
-For each kernel and size, the loop version of :mod:`minigrad.kernels.reference` (plain Python over lists)
+For each kernel and size, the loop version of :mod:`minigrad.kernels.loops` (plain Python over lists)
 is timed against minigrad's vectorised op, forward and backward, in one process with interleaved
 repetitions; before timing, the two are checked to give the same numbers. Vector kernels take ``n``
 elements laid out as ``(n // 100, 100)`` rows (add/mul broadcast a row of 100; reductions, softmax and
@@ -15,7 +15,7 @@ The first rows reproduce the seed's experiment exactly: ``for i in range(n): c[i
 import sys
 import time
 
-from ..kernels import reference as R
+from ..kernels import loops as R
 from .common import (Skipped, base_parser, calibrate, format_seconds, measure, median, metadata, new_figure,
                      optional_import, print_conditions, save_results, split_list, table, benchmark_main, xp)
 from .mlp import cross_entropy
@@ -74,9 +74,22 @@ def _close(loop_value, array):
                             rtol=1e-3, atol=1e-4))
 
 
-def kernel_cases(name, size, rng):
-    """The four timed callables of one kernel and size (loop/vectorised, forward/backward), with a
-    check that loop and vectorised agree."""
+#: The torch form of a kernel where minigrad's differs (the others are the same PyTorch-style code).
+TORCH_FORMS = {'cross_entropy': lambda torch: lambda z, aux: torch.nn.functional.cross_entropy(z,
+                                                                                       aux['target'])}
+
+
+def _torch():
+    try:
+        return optional_import('torch')
+    except Skipped:
+        return None
+
+
+def kernel_cases(name, size, rng, torch=None):
+    """The timed callables of one kernel and size -- ``{pass: {'loop', 'vectorised'[, 'torch']}}`` for
+    the forward and backward passes -- with a check that loop and vectorised agree. ``torch`` (the
+    module, or None) adds the same kernel on torch tensors."""
     import minigrad
     shapes, loop_fwd, loop_bwd, vec_fwd = KERNELS[name]
     arrays = [rng.standard_normal(s).astype(xp.float32) for s in shapes(size)]
@@ -96,8 +109,19 @@ def kernel_cases(name, size, rng):
 
     agree = _close(loop_fwd(*lists, aux), out.detach().numpy()) and all(
         _close(lg, vg.numpy()) for lg, vg in zip(loop_bwd(g_list, *lists, aux), vec_bwd()))
-    return {'forward': (lambda: loop_fwd(*lists, aux), lambda: vec_fwd(*plain, aux)),
-            'backward': (lambda: loop_bwd(g_list, *lists, aux), vec_bwd)}, agree
+    cases = {'forward': {'loop': lambda: loop_fwd(*lists, aux), 'vectorised': lambda: vec_fwd(*plain, aux)},
+             'backward': {'loop': lambda: loop_bwd(g_list, *lists, aux), 'vectorised': vec_bwd}}
+    if torch is not None:
+        t_fwd = TORCH_FORMS[name](torch) if name in TORCH_FORMS else vec_fwd
+        t_aux = {'target': torch.from_numpy(target)}
+        t_leaves = [torch.tensor(a, requires_grad=True) for a in arrays]
+        t_plain = [torch.from_numpy(a) for a in arrays]
+        t_out = t_fwd(*t_leaves, t_aux)
+        t_g = torch.from_numpy(g_array)
+        cases['forward']['torch'] = lambda: t_fwd(*t_plain, t_aux)
+        cases['backward']['torch'] = lambda: torch.autograd.grad(t_out, t_leaves, grad_outputs=t_g,
+                                                                  retain_graph=True)
+    return cases, agree
 
 
 def seed_cases(n=SEED_N):
@@ -123,33 +147,37 @@ def seed_cases(n=SEED_N):
     return cases
 
 
-def _time_pair(loop, vectorised, repeat, clock='wall'):
-    """Median seconds per call of the loop and of the vectorised version, interleaved. A loop that takes
-    over a second per call gets 3 repetitions (its noise is small next to its length)."""
+def _time_cases(cases, repeat, clock='wall'):
+    """Median seconds per call of each case (``loop``, ``vectorised``, maybe ``torch``), interleaved. A
+    loop that takes over a second per call gets 3 repetitions (its noise is small next to its length)."""
     start = time.perf_counter()
-    loop()  # warm-up, and a first estimate of the loop's length
+    cases['loop']()  # warm-up, and a first estimate of the loop's length
     long_loop = time.perf_counter() - start > 1.0
-    numbers = {'loop': 1 if long_loop else calibrate(loop), 'vectorised': calibrate(vectorised)}
-    samples = measure({'loop': loop, 'vectorised': vectorised}, warmup=0, number=numbers, clock=clock,
+    numbers = {name: 1 if name == 'loop' and long_loop else calibrate(fn) for name, fn in cases.items()}
+    samples = measure(cases, warmup=0, number=numbers, clock=clock,
                       repeat=min(repeat, 3) if long_loop else repeat)
-    return median(samples['loop']['total']), median(samples['vectorised']['total'])
+    return {name: median(samples[name]['total']) for name in cases}
 
 
 def measure_all(kernels, vector_sizes, matmul_sizes, repeat, seed=0, seed_n=SEED_N, clock='wall'):
-    """Rows ``{kernel, pass, size, loop_s, vectorised_s, speedup, agree}``: the seed's rows first."""
+    """Rows ``{kernel, pass, size, loop_s, vectorised_s, torch_s, speedup, agree}``: the seed's rows
+    first; ``torch_s`` is None without torch."""
     rng = xp.random.default_rng(seed)
+    torch = _torch()
     rows = []
     for kind, (loop, vectorised) in seed_cases(seed_n).items():
-        t_loop, t_vec = _time_pair(loop, vectorised, repeat, clock)
+        t = _time_cases({'loop': loop, 'vectorised': vectorised}, repeat, clock)
         rows.append({'kernel': f'seed: c[i] = a[i] + b[i], {kind}', 'pass': 'forward', 'size': seed_n,
-                     'loop_s': t_loop, 'vectorised_s': t_vec, 'speedup': t_loop / t_vec, 'agree': True})
+                     'loop_s': t['loop'], 'vectorised_s': t['vectorised'], 'torch_s': None,
+                     'speedup': t['loop'] / t['vectorised'], 'agree': True})
     for name in kernels:
         for size in matmul_sizes if name == 'matmul' else vector_sizes:
-            cases, agree = kernel_cases(name, size, rng)
-            for pass_, (loop, vectorised) in cases.items():
-                t_loop, t_vec = _time_pair(loop, vectorised, repeat, clock)
-                rows.append({'kernel': name, 'pass': pass_, 'size': size, 'loop_s': t_loop,
-                             'vectorised_s': t_vec, 'speedup': t_loop / t_vec, 'agree': agree})
+            cases, agree = kernel_cases(name, size, rng, torch)
+            for pass_, fns in cases.items():
+                t = _time_cases(fns, repeat, clock)
+                rows.append({'kernel': name, 'pass': pass_, 'size': size, 'loop_s': t['loop'],
+                             'vectorised_s': t['vectorised'], 'torch_s': t.get('torch'),
+                             'speedup': t['loop'] / t['vectorised'], 'agree': agree})
     return rows
 
 
@@ -162,35 +190,69 @@ def _size(r):
 
 
 def format_rows(rows):
-    return table(['kernel', 'pass', 'size', 'loop', 'vectorised', 'speedup', 'same result'],
+    return table(['kernel', 'pass', 'size', 'loop', 'vectorised', 'torch', 'speedup', 'same result'],
                  [[r['kernel'], r['pass'], _size(r),
-                   format_seconds(r['loop_s']), format_seconds(r['vectorised_s']), _speedup(r['speedup']),
+                   format_seconds(r['loop_s']), format_seconds(r['vectorised_s']),
+                   format_seconds(r['torch_s']) if r.get('torch_s') else '-', _speedup(r['speedup']),
                    'yes' if r['agree'] else 'NO'] for r in rows])
 
 
 def plot(rows):
-    """Log-log seconds against size, forward and backward panels; loop dashed, vectorised solid, one
-    colour per kernel (matmul's size is the matrix side)."""
-    fig = new_figure(11, 4.8)
-    axes = fig.subplots(1, 2, sharey=True)
+    """One small log-log panel per kernel (seconds per call against size: the Python loop, minigrad's
+    vectorised op and PyTorch; forward solid, backward dashed) and a panel of the loop/vectorised
+    speed-up at the largest size of each kernel, forward and backward."""
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import NullFormatter
     kernels = list(dict.fromkeys(r['kernel'] for r in rows if not r['kernel'].startswith('seed')))
-    colours = {k: f'C{i % 10}' for i, k in enumerate(kernels)}
-    styles = {k: ('-' if i < 10 else '-.') for i, k in enumerate(kernels)}
-    for ax, pass_ in zip(axes, ('forward', 'backward')):
+    if not kernels:
+        return None
+    cols = 4
+    grid = [[kernels[i] if i < len(kernels) else '.' for i in range(r * cols, (r + 1) * cols)]
+            for r in range((len(kernels) + cols - 1) // cols)] + [['speed-up'] * cols]
+    fig = new_figure(12, 2.3 * len(grid) + 0.6)
+    axes = fig.subplot_mosaic(grid, empty_sentinel='.', height_ratios=[1] * (len(grid) - 1) + [1.2])
+    series = (('loop_s', 'C3', 'Python loop'), ('vectorised_s', 'C0', 'minigrad (vectorised)'),
+              ('torch_s', 'C2', 'PyTorch'))
+    for k in kernels:
+        ax = axes[k]
+        for pass_, style in (('forward', '-'), ('backward', '--')):
+            sel = [r for r in rows if r['kernel'] == k and r['pass'] == pass_]
+            for key, colour, _ in series:
+                points = [(r['size'], r[key]) for r in sel if r.get(key)]
+                if points:
+                    ax.loglog(*zip(*points), style, color=colour, marker='o', markersize=2.5, lw=1.2)
+        ax.set_title(k, fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.grid(True, which='major', alpha=0.3)
+        ax.set_xlabel('side s' if k == 'matmul' else 'elements n', fontsize=7, labelpad=1)
+    for k in kernels[::cols]:
+        axes[k].set_ylabel('s per call', fontsize=8)
+    handles = [Line2D([], [], color=c, marker='o', markersize=3, label=label) for _, c, label in series]
+    handles += [Line2D([], [], color='0.3', ls=ls, label=f'{p} pass') for p, ls in (('forward', '-'),
+                                                                                     ('backward', '--'))]
+    fig.legend(handles=handles, loc='outside upper center', ncol=5, fontsize=8, frameon=False)
+    ax = axes['speed-up']
+    width = 0.4
+    for offset, pass_, colour in ((-width / 2, 'forward', 'C0'), (width / 2, 'backward', 'C9')):
+        values = []
         for k in kernels:
             sel = [r for r in rows if r['kernel'] == k and r['pass'] == pass_]
-            if not sel:
-                continue
-            sizes = [r['size'] for r in sel]
-            ax.loglog(sizes, [r['loop_s'] for r in sel], '--', color=colours[k], marker='.')
-            ax.loglog(sizes, [r['vectorised_s'] for r in sel], styles[k], color=colours[k], marker='o',
-                      markersize=3, label=k)
-        ax.set_title(f'{pass_}: loop (dashed) vs vectorised (solid)')
-        ax.set_xlabel('elements n (matmul: side s)')
-        ax.grid(True, which='major', alpha=0.3)
-    axes[0].set_ylabel('seconds per call (median)')
-    axes[1].legend(fontsize=7, ncol=2)
+            values.append(max(sel, key=lambda r: r['size'])['speedup'] if sel else 0)
+        ax.bar([i + offset for i in range(len(kernels))], values, width, color=colour, label=pass_)
+    ax.set_yscale('log')
+    ax.set_xticks(range(len(kernels)), [f"{k}\n({_largest(rows, k)})" for k in kernels], fontsize=7)
+    ax.set_ylabel('loop time / vectorised', fontsize=8)
+    ax.set_title('speed-up of the vectorised op over the Python loop, at the largest size', fontsize=9,
+                 loc='left')
+    ax.legend(fontsize=7, loc='lower right', bbox_to_anchor=(1, 1), ncol=2, frameon=False)
+    ax.grid(True, axis='y', which='major', alpha=0.3)
     return fig
+
+
+def _largest(rows, kernel):
+    size = max(r['size'] for r in rows if r['kernel'] == kernel)
+    return f's = {size}' if kernel == 'matmul' else f'n = {size:,}'
 
 
 def _ints(text):

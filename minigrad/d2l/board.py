@@ -16,7 +16,7 @@ import itertools
 import os
 import sys
 
-from ..utils.files import atomic_write
+from .._files import atomic_write
 from .hyper import HyperParameters
 
 Point = collections.namedtuple('Point', ['x', 'y'])
@@ -88,7 +88,7 @@ class ProgressBoard(HyperParameters):
         """The figure of all lines so far (a matplotlib ``Figure``, not registered with pyplot, so no
         window opens and nothing is shown twice)."""
         from matplotlib.figure import Figure
-        fig = Figure(figsize=self.figsize)
+        fig = Figure(figsize=self.figsize, layout='constrained')
         axes = fig.add_subplot()
         styles = zip(itertools.cycle(self.ls), itertools.cycle(self.colors))
         for (label, line), (ls, color) in zip(self.data.items(), styles):
@@ -101,9 +101,9 @@ class ProgressBoard(HyperParameters):
         axes.set_ylabel(self.ylabel or '')
         axes.set_xscale(self.xscale)
         axes.set_yscale(self.yscale)
-        if self.data:
-            axes.legend()
-        fig.tight_layout()
+        if self.data:  # below the axes, never over a curve (the accuracy runs along the top)
+            fig.legend(loc='outside lower center', ncol=min(len(self.data), 3), fontsize='small',
+                       frameon=False)
         return fig
 
     def _show_in_notebook(self):

@@ -23,7 +23,7 @@ import urllib.request
 
 import numpy
 
-from ..utils.files import atomic_write
+from .._files import atomic_write
 from .dataset import TensorDataset
 from .idx import DataError, DataNotFoundError, read_idx
 from .images import resize_bilinear

@@ -42,13 +42,28 @@ def read_bytes(path):
         raise DataError(f"{path}: not a valid gzip file ({exc})") from None
 
 
+#: DEFLATE's largest expansion ratio (zlib's technical details: 1032:1), which bounds a gzip member's
+#: uncompressed size by its compressed size.
+MAX_DEFLATE_RATIO = 1032
+
+
 def _read_gzip(path, stream):
     """Decompress into one preallocated buffer sized by the gzip trailer (the uncompressed size modulo
     2**32): ``GzipFile.read()`` would join its chunks into a second copy, doubling the peak memory of
-    loading a dataset. Falls back to reading the rest when the trailer's size is short."""
+    loading a dataset. Falls back to reading the rest when the trailer's size is short.
+
+    The trailer of a damaged file (cut short, or not gzip at all) holds any four bytes: it is trusted
+    only for a gzip file (magic bytes 1f 8b) and up to DEFLATE's largest expansion (1032 to 1) of the
+    compressed size, so that a broken 40-byte file cannot make this allocate 4 GiB."""
     with open(path, 'rb') as raw:
-        raw.seek(-4, os.SEEK_END)
+        magic = raw.read(2)
+        raw.seek(0, os.SEEK_END)
+        compressed = raw.tell()
+        raw.seek(max(compressed - 4, 0))
         size = int.from_bytes(raw.read(4), 'little')
+    if magic != b'\x1f\x8b' or compressed < 18:
+        size = 0  # not gzip, or shorter than gzip's header and trailer: let gzip say what is wrong
+    size = min(size, compressed * MAX_DEFLATE_RATIO)
     buffer = bytearray(size)
     view = memoryview(buffer)
     filled = 0

@@ -6,7 +6,7 @@ import time
 
 from .. import d2l, distributed, manual_seed, save
 from ..d2l.board import save_figure
-from ..utils.files import atomic_write
+from .._files import atomic_write
 
 
 def build_model(model, hidden, lr):
@@ -18,20 +18,21 @@ def build_model(model, hidden, lr):
 
 
 def plot_history(history, title):
-    """Two panels: train/validation loss and validation accuracy per epoch."""
+    """Two panels: train/validation loss and validation accuracy per epoch; one legend below both, so
+    that it covers no curve (the accuracy climbs into the top right corner a legend would take)."""
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(8, 3))
+    fig = Figure(figsize=(8, 3.3), layout='constrained')
     loss_ax, acc_ax = fig.subplots(1, 2)
     epochs = history.column('epoch')
     loss_ax.plot(epochs, history.column('train_loss'), '-o', label='train loss')
     loss_ax.plot(epochs, history.column('val_loss'), '--o', label='val loss')
     loss_ax.set_xlabel('epoch')
-    loss_ax.legend()
+    loss_ax.set_ylabel('loss')
     acc_ax.plot(epochs, history.column('val_acc'), '-o', color='C2', label='val accuracy')
     acc_ax.set_xlabel('epoch')
-    acc_ax.legend()
-    fig.suptitle(title)
-    fig.tight_layout()
+    acc_ax.set_ylabel('accuracy')
+    fig.legend(loc='outside lower center', ncol=3, frameon=False)
+    fig.suptitle(title if len(history) else f'{title} (no epochs run)')
     return fig
 
 
@@ -56,6 +57,8 @@ def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0,
     ranks = f", {distributed.get_world_size()} processes" if distributed.is_initialized() else ''
     say(f"Training {described}: lr {lr}, batch {batch_size}, epochs {epochs}, device {device}{ranks}")
     history = d2l.Trainer(max_epochs=epochs, num_gpus=num_gpus).fit(net, data)
+    if not epochs:
+        say("no epochs were asked for (--epochs 0): the weights are saved as initialised, untrained")
     if not main:
         return history, {}
     paths = {'curves': save_figure(plot_history(history, f'{described} on Fashion-MNIST'),

@@ -15,8 +15,13 @@ from .loss import MSE, CrossEntropy
 from .reduction import Amax, Amin, Logsumexp, Mean, Sum, TakeAlongDim, Var
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape, SetItem, Stack, ToDevice
 
+from . import (cumulative, decompositions, dtypes, indexing, out_variants, products, rearrange,  # noqa: E402
+               rounding, sampling, sorting, statistics, transcendental)
+
 FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
-            criterion, distance, sparse, extra_math, grid)
+            criterion, distance, sparse, extra_math, grid,
+            indexing, sorting, cumulative, rearrange, rounding, products, decompositions, sampling, dtypes,
+            transcendental, statistics, out_variants)
 
 
 def bind_methods(tensor_class):

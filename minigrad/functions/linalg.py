@@ -36,7 +36,7 @@ class Matmul(Function):
         needs = ctx.needs_input_grad
         ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)  # each for the other's grad
         ctx.ndims = a.ndim, b.ndim
-        return out
+        return out if out.dtype == a.dtype else out.astype(a.dtype)  # NumPy gives bfloat16 @ as float32
 
     @staticmethod
     def backward(ctx, grad):
@@ -77,6 +77,8 @@ class Linear(Function):
                               f"the input has {x.shape[-1]} features but the weight expects "
                               f"{weight.shape[-1]} (weight shape is (out_features, in_features))")
         out = x @ weight.T
+        if out.dtype != x.dtype:  # bfloat16: NumPy multiplies in float32
+            out = out.astype(x.dtype)
         if bias is not None:
             out += bias
         needs = ctx.needs_input_grad

@@ -104,8 +104,7 @@ class Amax(Function):
         xp = array_module(x)
         pick = x.max if ctx.largest else x.min
         kept = pick(axis=axis, keepdims=True)
-        # integer and bool inputs have no gradient; their share is float only so the division works
-        hits = xp.asarray(x == kept, dtype=x.dtype if x.dtype.kind in 'fc' else xp.float64)
+        hits = xp.asarray(x == kept, dtype=x.dtype if x.dtype.kind == 'f' else 'float64')  # ints: no grad
         hits /= hits.sum(axis=axis, keepdims=True)
         ctx.share, ctx.in_shape, ctx.axis, ctx.keepdims = hits, x.shape, axis, keepdims
         return kept if keepdims else kept.reshape(_reduced_shape(x.shape, axis))
@@ -182,7 +181,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     input = as_tensor(input)
     if dtype is not None:
         input = cast(input, dtype)
-    if input._array.dtype.kind != 'f':
+    if not backend.is_floating(input._array.dtype):
         raise RuntimeError(f"mean() of a {input.dtype} tensor: the mean needs a floating dtype; convert "
                            "first with .float() or pass dtype=minigrad.float32")
     return Mean.apply(input, _dims(dim, input.ndim, 'mean'), keepdim)

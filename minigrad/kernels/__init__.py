@@ -1,5 +1,5 @@
-"""Reference kernels: plain-Python loop versions of what minigrad vectorises (:mod:`.reference`), used by
-the property tests (vectorised == loop) and by ``minigrad bench loop-vs-vectorized``."""
-from . import reference
+"""Plain-Python loop versions of what minigrad vectorises (:mod:`.loops`), used by the property tests
+(vectorised == loop) and by ``minigrad bench loop-vs-vectorized``."""
+from . import loops
 
-__all__ = ['reference']
+__all__ = ['loops']

@@ -47,3 +47,4 @@ def _gather(modules):
 
 OPS = _gather(MODULES)
 """Every spec by name (``OPS['matmul']``); iterate ``OPS.values()`` for the whole table."""
+

@@ -6,5 +6,10 @@ gathers every row into ``OPS``.
 from . import activation, comparison, elementwise, extra_math, grid, linalg, loss, reduction, shape
 from . import criterion, distance, nonlinearity, normalization, sparse
 
+from . import (cumulative, decompositions, indexing, products, rearrange, rounding, sorting,  # noqa: E402
+               statistics, transcendental)
+
 MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
-           criterion, distance, sparse, extra_math, grid)
+           criterion, distance, sparse, extra_math, grid,
+           indexing, sorting, cumulative, rearrange, rounding, products, decompositions, transcendental,
+           statistics)

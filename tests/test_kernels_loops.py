@@ -1,7 +1,7 @@
 """The vectorised kernels equal the plain-Python loop references, forward and backward (property-based).
 
 Small shapes, float64, random output gradients: each test runs minigrad's op and its backward
-(``autograd.grad`` with a random ``grad_outputs``) and the loop version of :mod:`minigrad.kernels.reference`
+(``autograd.grad`` with a random ``grad_outputs``) and the loop version of :mod:`minigrad.kernels.loops`
 on the same values, including broadcasting, every dim with and without keepdim, and tied maxima.
 """
 import numpy as np
@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.bench.mlp import cross_entropy
-from minigrad.kernels import reference as R
+from minigrad.kernels import loops as R
 
 finite = st.floats(-3, 3, allow_nan=False, width=64)
 small_ints = st.integers(-2, 2).map(float)  # few distinct values, so maxima tie often
