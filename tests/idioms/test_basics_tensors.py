@@ -170,8 +170,6 @@ def idiom_rounding(lib):
 
 
 GAPS = {
-    'arithmetic': (TypeError, 'out= keyword of matmul/mul (tensor-op surface)'),
-    'rounding': (AttributeError, 'round/floor/ceil/trunc/sign (tensor-op surface)'),
 }
 
 

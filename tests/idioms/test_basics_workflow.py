@@ -211,7 +211,6 @@ def idiom_save_load(lib, tmp_path=None):
 
 
 GAPS = {
-    'custom_dataset_loader': (AttributeError, 'Tensor.scatter_ (tensor-op surface)'),
 }
 
 

@@ -185,10 +185,6 @@ def idiom_distributions_values(lib):
 
 
 GAPS = {
-    'linear_algebra_products': (AttributeError, 'cumsum/dot/mv/mm/norm (tensor-op surface)'),
-    'autograd': (AttributeError, 'minigrad.dot (tensor-op surface)'),
-    'autograd_control_flow': (AttributeError, 'Tensor.norm (tensor-op surface)'),
-    'probability_estimates': (AttributeError, 'Tensor.cumsum (tensor-op surface)'),
 }
 
 
