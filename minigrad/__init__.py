@@ -17,7 +17,7 @@ from .autograd import (Function, detect_anomaly, enable_grad, inference_mode, is
 from .backend import device, manual_seed, set_default_dtype
 from .dtypes import (bool_, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half,
                      iinfo, int, int8, int16, int32, int64, long, short, uint8)
-from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace,
                         normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
                         tensor, zeros, zeros_like)
 from .functions import FAMILIES, bind_methods

@@ -156,6 +156,14 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     return _finish(xp.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
 
 
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent."""
+    device = resolve_device(device)
+    xp = backend.module_for(device)
+    exponents = xp.linspace(start, end, steps, dtype=backend.float64)
+    return _finish(xp.power(float(base), exponents).astype(_float_dtype(dtype)), requires_grad)
+
+
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     device = resolve_device(device)
     xp = backend.module_for(device)
