@@ -23,7 +23,7 @@ deps-demo: $(PY)
 	$(PIP) install --quiet -e .
 
 deps-test: $(PY)
-	$(PIP) install --quiet -e '.[test,notebooks,distributed]' threadpoolctl
+	$(PIP) install --quiet -e '.[test,notebooks,distributed,deconv]' threadpoolctl
 	@if [ -n "$(WANT_TORCH)" ]; then echo "installing $(TORCH_SPEC) for the cross-checks"; \
 	  $(PIP) install --quiet '$(TORCH_SPEC)'; fi
 

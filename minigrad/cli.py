@@ -4,6 +4,7 @@
     minigrad train ...         train a model on Fashion-MNIST (or linear regression) with arguments
     minigrad generalization    under/overfitting with polynomial features (seed 3.6)
     minigrad data --ensure     find, download or verify Fashion-MNIST
+    minigrad deblur IMG.png    blind deconvolution of a picture (minigrad.deconv)
     minigrad bench ...         the benchmarks (minigrad.bench)
 """
 import argparse
@@ -236,6 +237,9 @@ def build_parser():
     data.add_argument('--root', help='a folder to search first')
     data.add_argument('--no-download', action='store_true', help='search only')
     data.set_defaults(run=cmd_data)
+
+    from .deconv import cli as deconv_cli
+    deconv_cli.add_parser(sub)
 
     sub.add_parser('bench', help='run the benchmarks (arguments go to minigrad.bench)', add_help=False)
     return parser

@@ -12,6 +12,7 @@ epoch                  one Fashion-MNIST epoch of the seed's MLP; peak memory vs
 profile                where minigrad's time goes: one op layer by layer, one MLP step by op
 distributed            MPI all-reduce overhead vs mpi4py; DDP examples/s on 1 and N ranks
 fresh-process          the MLP step in a fresh process: time and page faults vs the NumPy floor
+deconv                 deconvolution methods side by side; blind iteration, minigrad vs torch
 all                    every benchmark above, one after the other (options go to each)
 gpu-check              on a CUDA machine: the gpu tests, then MLP step and epoch timings vs the CPU and torch
 =====================  ====================================================================
@@ -31,6 +32,7 @@ BENCHMARKS = {
     'profile': 'profile',
     'distributed': 'distributed',
     'fresh-process': 'fresh_process',
+    'deconv': 'deconv',
 }
 
 #: Not part of `all`: needs a CUDA machine (exit status 2 without one).
