@@ -169,6 +169,24 @@ def idiom_rounding(lib):
     return x.round(), x.floor(), x.ceil(), x.trunc(), x.sign()
 
 
+def idiom_blitz_tensors(lib):
+    x = lib.tensor(data(9, 5, 3))
+    x2 = x.new_ones(5, 3, dtype=lib.double)
+    x3 = lib.randn_like(x2, dtype=lib.float)
+    y = lib.tensor(data(10, 5, 3))
+    result = lib.empty(5, 3)
+    lib.add(x, y, out=result)
+    y2 = y.clone()
+    y2.add_(x)
+    z = x.view(15)
+    w = x.view(-1, 5)
+    device = lib.device("cpu")
+    yy = lib.ones_like(x, device=device)
+    zz = (x + yy).to("cpu", lib.double)
+    return (x2, x3.dtype, x3.shape, result, y2, x[:, 1], z.size(), w.size(), zz, zz.dtype,
+            x.size(), lib.tensor([0.5]).item(), x.new_zeros((2,)).dtype, x.new_empty(3).shape)
+
+
 GAPS = {
 }
 
