@@ -361,19 +361,27 @@ class Tensor:
 
     # ----------------------------------------------------------------------------------- in place
     def _recording(self, other=None):
-        return state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+        """Whether an in-place op with ``other`` goes through a Function: to record it in the graph, or,
+        inside a forward-AD dual level, to carry tangents."""
+        return (state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))) \
+            or (_function.forward_mode.active and _dual(self, other))
 
     def _inplace(self, cls, *args):
         """Apply ``cls`` to (self, *args) and write the result into this tensor's own memory.
 
         With grad mode on and a graph involved, the op is recorded: this tensor's history becomes the
         op applied to its previous history (PyTorch's rebase), and its version stamp advances so that a
-        node that saved the old values raises at backward time.
+        node that saved the old values raises at backward time. Inside a forward-AD dual level the
+        tensor's tangent becomes the op's output tangent.
         """
-        if self._recording(args[0] if args else None):
+        other = args[0] if args else None
+        dual = _function.forward_mode.active and _dual(self, other)
+        if state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad)):
             if self._ctx is None and self._requires_grad:
                 raise RuntimeError(_LEAF_INPLACE)
             previous = make_tensor(self._array, self._ctx)  # a stand-in for the history so far
+            if dual:
+                _move_tangent(self, previous)
             out = cls.apply(previous, *args)
             node = out._ctx
             if any(s is previous._array for s in node.saved_tensors):
@@ -385,9 +393,16 @@ class Tensor:
             self._write(out._array)
             node.out_shape, node.out_dtype = self._array.shape, self._array.dtype
             self._ctx, self._requires_grad = node, True
+        elif dual:
+            previous = make_tensor(self._array)
+            _move_tangent(self, previous)
+            out = cls.apply(previous, *args)
+            self._write(out._array)
         else:
             raw = [a._array if isinstance(a, Tensor) else a for a in args]
             self._write(cls.call(self._array, *raw))
+        if dual:
+            _move_tangent(out, self)
         self._bump_version()
         return self
 
@@ -494,6 +509,22 @@ class Tensor:
         return self
 
 
+def _dual(tensor, other):
+    """Inside a forward-AD level: whether ``tensor`` or ``other`` carries a tangent."""
+    get = _function.forward_mode.get
+    return get(tensor) is not None or (isinstance(other, Tensor) and get(other) is not None)
+
+
+def _move_tangent(source, target):
+    """Give ``target`` the tangent of ``source`` (or none, if ``source`` has none)."""
+    from .autograd.forward_ad import get_tangent, set_tangent, state as forward_state
+    tangent = get_tangent(source)
+    if tangent is not None:
+        set_tangent(target, tangent)
+    else:
+        forward_state.tangents.pop(id(target), None)
+
+
 class _Handle:
     """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
 
@@ -550,5 +581,6 @@ _new = object.__new__
 # Imported last: these modules build on the class above (they import Tensor from here).
 from . import arguments, conversion  # noqa: E402
 from .autograd import engine  # noqa: E402
+from .autograd import function as _function  # noqa: E402
 from .autograd.function import epoch  # noqa: E402
 from .autograd.grad_mode import state  # noqa: E402

@@ -13,6 +13,7 @@ and reaching a freed node again raises.
 """
 from ..backend import array_module, as_array, scalar_types
 from ..tensor import Tensor, make_tensor
+from . import function as _function
 from .function import USER_FIELDS, Function, epoch, saved_roles, unbroadcast
 from .grad_mode import state
 
@@ -24,7 +25,11 @@ def _saved_as_tensors(node):
     out = []
     for array, role in zip(node.saved_tensors, saved_roles(node)):
         if role == -1:
-            out.append(make_tensor(array, node))  # stands for the node's output
+            t = make_tensor(array, node)  # stands for the node's output
+            tangent = node.__dict__.get('_out_tangent')
+            if tangent is not None and _function.forward_mode.active:
+                _function.forward_mode.set(t, tangent)  # forward-over-reverse: it keeps its tangent
+            out.append(t)
         elif role is None:  # a constant: arrays become Tensors, Python scalars stay as they are
             out.append(wrap(array) if hasattr(array, 'dtype') else array)
         else:

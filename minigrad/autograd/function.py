@@ -34,7 +34,7 @@ Conventions that keep every op short:
   through ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls
   ``xp`` functions directly still gives correct first derivatives.
 """
-from ..backend import as_array, device_of, mixed_devices_error, scalar_types
+from ..backend import array_module, as_array, device_of, mixed_devices_error, scalar_types
 from ..tensor import Tensor, make_tensor
 from .grad_mode import state
 
@@ -62,6 +62,16 @@ USER_FIELDS = ('_hooks', '_retained')
 BOOKKEEPING = ('saved_tensors', '_inputs', 'epoch', '_out_index', '_out_version', '_freed', '_trace',
                '_non_differentiable')
 NODE_FIELDS = frozenset(GRAPH_FIELDS + USER_FIELDS + BOOKKEEPING)
+
+
+class _ForwardMode:
+    """Whether a forward-AD dual level is active, and its tangent store's ``get``/``set`` (all set by
+    :mod:`.forward_ad`): one attribute test per op when no level is active."""
+    active = False
+    get = set = None
+
+
+forward_mode = _ForwardMode()
 
 
 class Function:
@@ -100,6 +110,13 @@ class Function:
     @staticmethod
     def backward(ctx, grad):
         raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    @staticmethod
+    def jvp(ctx, *tangents):
+        """Forward mode: the output's tangent from one tangent per argument of forward (None where an
+        argument has none). ``ctx`` holds what forward stored, ``ctx.inputs`` the arrays forward got and
+        ``ctx.output`` its result."""
+        raise NotImplementedError("no jvp rule (forward-mode derivative) for this op")
 
     def save_for_backward(self, *arrays):
         """Keep arrays (inputs or the output of forward) for backward."""
@@ -188,6 +205,8 @@ class Function:
                 ctx._trace = ''.join(traceback.format_stack(limit=12)[:-2])
         else:
             result = make_tensor(out)
+        if forward_mode.active:
+            _propagate_tangent(cls, ctx, args, arrays, result)
         return result
 
     @classmethod
@@ -203,6 +222,98 @@ class Function:
 _new = object.__new__
 _NO_PARENTS = {1: (None,), 2: (None, None)}  # the edges of a node that is not recorded
 _UNRECORDED = (None,) * 64  # ... and of one made outside apply, whatever its number of inputs
+
+
+def tangent_sum(*terms):
+    """The sum of the tangents that exist (None stands for a zero tangent); None if none does."""
+    total = None
+    for t in terms:
+        if t is not None:
+            total = t if total is None else total + t
+    return total
+
+
+def tangents_or_zeros(tangents, arrays):
+    """Each tangent, or a zero array shaped like its input where the input has none."""
+    return [t if t is not None else array_module(a).zeros_like(a) for t, a in zip(tangents, arrays)]
+
+
+#: Modules whose Functions fall back to :func:`jvp_by_transposition` when they define no jvp rule (a user's
+#: Function without one raises, as in PyTorch).
+BUILT_IN = ('minigrad.functions.', 'minigrad.deconv.', 'minigrad.nn.')
+
+
+def jvp_by_transposition(ctx, *tangents):
+    """A jvp rule for any op whose backward is differentiable (``create_graph``): ``J v`` from the
+    backward's ``J^T u`` by the double-vjp trick. ``u -> J^T u`` is linear, so differentiating
+    ``<J^T u, v>`` with respect to ``u`` gives ``J v``. It reruns the op's forward on fresh leaves and
+    costs two backward passes of the op: an op states ``jvp = jvp_by_transposition`` where a dedicated
+    rule would not be shorter than its backward (convolutions, normalisations, sorts), and the tests
+    check it like any other rule."""
+    from .engine import grad
+    from .grad_mode import enable_grad
+    cls = type(ctx)
+    leaves, args = [], []
+    for a, t in zip(ctx.inputs, tangents):
+        if t is not None:
+            x = make_tensor(a)
+            x._requires_grad = True
+            leaves.append((x, t))
+            args.append(x)
+        else:
+            args.append(a)
+    previous, forward_mode.active = forward_mode.active, False
+    try:
+        with enable_grad():
+            out = cls.apply(*args)
+            if not out._requires_grad:
+                return None
+            u = make_tensor(array_module(out._array).zeros_like(out._array))
+            u._requires_grad = True
+            transposed = grad([out], [x for x, _ in leaves], [u], create_graph=True, allow_unused=True)
+            pairs = [(g, t) for g, (_, t) in zip(transposed, leaves) if g is not None and g._requires_grad]
+            if not pairs:
+                return None
+            (jv,) = grad([g for g, _ in pairs], [u], [t.detach() for _, t in pairs], allow_unused=True)
+    finally:
+        forward_mode.active = previous
+    return jv
+
+
+def _propagate_tangent(cls, ctx, args, arrays, result):
+    """Forward mode: give ``result`` the tangent that ``cls.jvp`` computes from the inputs' tangents.
+    The chores every rule shares live here: a tangent is broadcast to the output's shape and cast to
+    its dtype."""
+    get_tangent = forward_mode.get
+    tangents = [get_tangent(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    ctx.inputs, ctx.output = tuple(arrays), result._array
+    rule = cls.jvp
+    if rule is Function.jvp and cls.__module__.startswith(BUILT_IN):
+        rule = jvp_by_transposition   # minigrad's own ops without a dedicated rule (docs/autodiff.md)
+    try:
+        tangent = rule(ctx, *tangents)
+    except NotImplementedError:
+        if cls.jvp is Function.jvp:
+            raise NotImplementedError(f"forward-mode AD: {cls.__name__} has no jvp rule, so its output "
+                                      "cannot carry a tangent; compute this derivative in reverse mode "
+                                      "(backward, autograd.grad) instead") from None
+        raise
+    finally:
+        del ctx.inputs, ctx.output
+    if tangent is None:
+        return
+    if not isinstance(tangent, Tensor):
+        tangent = make_tensor(tangent)
+    out = result._array
+    if tangent._array.dtype != out.dtype:
+        tangent = tangent.to(out.dtype)
+    if tangent._array.shape != out.shape:
+        tangent = tangent.expand(out.shape)
+    forward_mode.set(result, tangent)
+    if ctx._out_index is not None:
+        ctx._out_tangent = tangent   # a saved output handed to a create_graph backward keeps it
 
 
 def _shape_error(cls, arrays, exc):

@@ -13,6 +13,7 @@ profile                where minigrad's time goes: one op layer by layer, one ML
 distributed            MPI all-reduce overhead vs mpi4py; DDP examples/s on 1 and N ranks
 fresh-process          the MLP step in a fresh process: time and page faults vs the NumPy floor
 deconv                 deconvolution methods side by side; blind iteration, minigrad vs torch
+autodiff-modes         Jacobians by forward vs reverse mode, Hessian-vector products, checkpointing
 all                    every benchmark above, one after the other (options go to each)
 gpu-check              on a CUDA machine: the gpu tests, then MLP step and epoch timings vs the CPU and torch
 =====================  ====================================================================
@@ -33,6 +34,7 @@ BENCHMARKS = {
     'distributed': 'distributed',
     'fresh-process': 'fresh_process',
     'deconv': 'deconv',
+    'autodiff-modes': 'autodiff_modes',
 }
 
 #: Not part of `all`: needs a CUDA machine (exit status 2 without one).

@@ -19,6 +19,10 @@ class Relu(Function):
     def backward(ctx, grad):
         return grad * ctx.mask
 
+    @staticmethod
+    def jvp(ctx, t):
+        return t * ctx.mask
+
 
 class Sigmoid(Function):
     """``1 / (1 + exp(-x))``, computed as ``(1 + tanh(x / 2)) / 2``: no overflow for any x."""
@@ -35,6 +39,11 @@ class Sigmoid(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * out * (1 - out)
+
+    @staticmethod
+    def jvp(ctx, t):
+        out = ctx.output
+        return t * (out * (1 - out))
 
 
 class Tanh(Unary):
@@ -92,6 +101,11 @@ class Softmax(Function):
         out, = ctx.saved_tensors
         return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        out = ctx.output
+        return (t - (t * out).sum(axis=ctx.axis, keepdims=True)) * out
+
 
 class LogSoftmax(Softmax):
     normalise = staticmethod(log_softmax_array)
@@ -100,6 +114,11 @@ class LogSoftmax(Softmax):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad - Exp.call(out) * grad.sum(axis=ctx.axis, keepdims=True), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t - (t * Exp.call(ctx.output)).sum(axis=ctx.axis, keepdims=True)
+
 
 # ------------------------------------------------------------------------------- public functions
 tanh, sigmoid = float_unary(Tanh), float_unary(Sigmoid)

@@ -9,7 +9,7 @@ import builtins
 import math
 import operator
 
-from ..autograd.function import Function
+from ..autograd.function import Function, tangent_sum
 from ..backend import array_module
 from ..conversion import SCALARS, as_tensor, promote, scalar_array, scalar_of, to_float
 from ..tensor import Tensor
@@ -24,6 +24,10 @@ class Add(Function):
     def backward(ctx, grad):
         return grad, grad
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return tb if ta is None else ta if tb is None else ta + tb
+
 
 class Sub(Function):
     @staticmethod
@@ -33,6 +37,10 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return -tb if ta is None else ta if tb is None else ta - tb
 
 
 class Mul(Function):
@@ -50,6 +58,11 @@ class Mul(Function):
         needs = ctx.needs_input_grad
         return (grad * b if needs[0] else None), (grad * a if needs[1] else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.inputs
+        return tangent_sum(ta if ta is None else ta * b, tb if tb is None else tb * a)
+
 
 class Div(Function):
     @staticmethod
@@ -65,6 +78,11 @@ class Div(Function):
         grad_b = -grad * a / (b * b) if needs[1] else None
         return grad_a, grad_b
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.inputs
+        return tangent_sum(ta if ta is None else ta / b, tb if tb is None else -(tb * ctx.output) / b)
+
 
 class Neg(Function):
     @staticmethod
@@ -74,6 +92,10 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+
+    @staticmethod
+    def jvp(ctx, t):
+        return -t
 
 
 class PowScalar(Function):
@@ -97,6 +119,13 @@ class PowScalar(Function):
             return grad * 2 * x, None
         return grad * c * x ** (c - 1), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        x, c = ctx.inputs
+        if c == 0:
+            return t * 0
+        return t * (c * x ** (c - 1)) if c != 1 else t
+
 
 class RPowScalar(Function):
     """``c ** x`` for a constant base ``c``; the gradient is 0 where ``c == 0`` (PyTorch's rule)."""
@@ -112,6 +141,10 @@ class RPowScalar(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return grad * out * ctx.log_base, None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t * (ctx.output * ctx.log_base)
 
 
 class Pow(Function):
@@ -138,6 +171,17 @@ class Pow(Function):
             grad_b = grad * out * Log.call(safe_base) * ~ctx.base_zero
         return grad_a, grad_b
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.inputs
+        xp = array_module(ctx.output)
+        da = db = None
+        if ta is not None:
+            da = ta * xp.where(ctx.exponent_zero, 0, b * a ** (b - 1))
+        if tb is not None:
+            db = tb * xp.where(ctx.base_zero, 0, ctx.output * xp.log(xp.where(ctx.base_zero, 1, a)))
+        return tangent_sum(da, db)
+
 
 class Unary(Function):
     """``f(x)`` for the array-module function named ``kernel``; ``chain(grad, saved)`` is the gradient,
@@ -156,6 +200,11 @@ class Unary(Function):
     def backward(ctx, grad):
         saved, = ctx.saved_tensors
         return ctx.chain(grad, saved)
+
+    @staticmethod
+    def jvp(ctx, t):
+        # elementwise: the tangent follows the same rule as the gradient
+        return ctx.chain(t, ctx.output if ctx.of_output else ctx.inputs[0])
 
 
 class Exp(Unary):
@@ -212,6 +261,10 @@ class Abs(Function):
     def backward(ctx, grad):
         return grad * ctx.sign
 
+    @staticmethod
+    def jvp(ctx, t):
+        return t * ctx.sign
+
 
 class Maximum(Function):
     """Elementwise maximum; on ties each input gets half of the gradient."""
@@ -229,6 +282,11 @@ class Maximum(Function):
         share = ctx.share_a
         needs = ctx.needs_input_grad
         return (grad * share if needs[0] else None), (grad * (1 - share) if needs[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        share = ctx.share_a
+        return tangent_sum(ta if ta is None else ta * share, tb if tb is None else tb * (1 - share))
 
 
 class Minimum(Maximum):
@@ -264,6 +322,10 @@ class Clamp(Function):
     def backward(ctx, grad):
         return grad * ctx.inside, None, None
 
+    @staticmethod
+    def jvp(ctx, t, _low, _high):
+        return t * ctx.inside
+
 
 class Where(Function):
     """``where(condition, a, b)``: the gradient goes to ``a`` where the condition holds, else to ``b``."""
@@ -279,6 +341,11 @@ class Where(Function):
         needs = ctx.needs_input_grad
         return None, (grad * cond if needs[1] else None), (grad * ~cond if needs[2] else None)
 
+    @staticmethod
+    def jvp(ctx, _, ta, tb):
+        cond = ctx.condition
+        return tangent_sum(ta if ta is None else ta * cond, tb if tb is None else tb * ~cond)
+
 
 class Cast(Function):
     """Convert to another dtype; the engine casts the gradient back to the input's dtype."""
@@ -291,6 +358,10 @@ class Cast(Function):
     def backward(ctx, grad):
         return grad, None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t
+
 
 class Clone(Function):
     @staticmethod
@@ -300,6 +371,10 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+    @staticmethod
+    def jvp(ctx, t):
+        return t * 1
 
 
 # ------------------------------------------------------------------------------- public functions

@@ -6,7 +6,7 @@ A 1-D operand is treated as a row (left) or column (right) vector and the added 
 
 Transposes are written ``.swapaxes(-1, -2)`` rather than ``.mT``: CuPy arrays before v14 lack ``.mT``.
 """
-from ..autograd.function import Function
+from ..autograd.function import Function, tangent_sum
 from ..conversion import as_tensor, cast, promote
 from ..tensor import Tensor
 
@@ -64,6 +64,11 @@ class Matmul(Function):
             grad_b = a.swapaxes(-1, -2) @ grad
         return grad_a, grad_b
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.inputs
+        return tangent_sum(ta if ta is None else Matmul.call(ta, b), tb if tb is None else Matmul.call(a, tb))
+
 
 class Linear(Function):
     """``x @ weight.T + bias`` in one node, as ``torch.nn.functional.linear``. ``weight`` has shape
@@ -99,6 +104,12 @@ class Linear(Function):
             if len(needs) > 2 and needs[2]:
                 grad_b = flat.sum(axis=0)
         return grad_x, grad_w, grad_b
+
+    @staticmethod
+    def jvp(ctx, tx, tw, tb=None):
+        x, weight = ctx.inputs[:2]
+        return tangent_sum(tx if tx is None else Linear.call(tx, weight),
+                           tw if tw is None else Linear.call(x, tw), tb)
 
 
 # ------------------------------------------------------------------------------- public functions

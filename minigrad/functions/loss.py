@@ -7,7 +7,7 @@ operators and ``Function.call`` so that ``create_graph=True`` (second derivative
 Argument checking and the reshaping of PyTorch's many input layouts live in ``nn.functional``; the
 Functions here see the plain cases only.
 """
-from ..autograd.function import Function
+from ..autograd.function import Function, tangent_sum
 from ..backend import array_module
 from .activation import LogSoftmax, Softmax, log_softmax_array
 
@@ -45,6 +45,12 @@ class MSE(Function):
         # create_graph needs; it costs one subtraction.
         d = (input - target) * (_grad_scale(grad, ctx.reduction, ctx.count) * 2)
         return d, (-d if ctx.needs_input_grad[1] else None), None
+
+    @staticmethod
+    def jvp(ctx, ti, tt, _):
+        input, target = ctx.inputs[:2]
+        d = tangent_sum(ti, tt if tt is None else -tt) * (2 * (input - target))
+        return _reduce(d, ctx.reduction, ctx.count)
 
 
 class CrossEntropy(Function):
@@ -91,6 +97,21 @@ class CrossEntropy(Function):
         grad_logits = (probs * target.sum(axis=1, keepdims=True) - target) * scale
         grad_target = -LogSoftmax.call(logits, 1) * scale if ctx.needs_input_grad[1] else None
         return grad_logits, grad_target, None, None
+
+    @staticmethod
+    def jvp(ctx, tl, tt, *_):
+        logits, target = ctx.inputs[:2]
+        xp = array_module(logits)
+        rows = None
+        if tl is not None:
+            dlog = tl - (tl * Softmax.call(logits, 1)).sum(axis=1, keepdims=True)   # tangent of log_softmax
+            if ctx.indices is not None:
+                rows = -dlog[xp.arange(target.shape[0]), ctx.indices]
+            else:
+                rows = -(dlog * target).sum(axis=1)
+        if tt is not None:
+            rows = tangent_sum(rows, -(tt * LogSoftmax.call(logits, 1)).sum(axis=1))
+        return _reduce(rows, ctx.reduction, ctx.divisor)
 
 
 # The public forms (argument checks, PyTorch's input layouts) are nn.functional's mse_loss and

@@ -67,6 +67,10 @@ class Sum(Function):
     def backward(ctx, grad):
         return _spread(grad, ctx.in_shape, ctx.axis, ctx.keepdims), None, None
 
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return type(ctx).call(t, ctx.axis, ctx.keepdims)   # sum or mean of the tangent
+
 
 class Mean(Sum):
     kernel = 'mean'
@@ -94,6 +98,13 @@ class Var(Function):
         spread = _spread(grad, x.shape, ctx.axis, ctx.keepdims)
         return spread * centred * (2 / builtins.max(n - ctx.correction, 0)), None, None, None
 
+    @staticmethod
+    def jvp(ctx, t, *_):
+        x = ctx.inputs[0]
+        n = _count(x.shape, ctx.axis)
+        centred = x - x.mean(axis=ctx.axis, keepdims=True)
+        return Sum.call(t * centred, ctx.axis, ctx.keepdims) * (2 / builtins.max(n - ctx.correction, 0))
+
 
 class Amax(Function):
     """Largest value over ``axis``; tied maxima share the gradient equally."""
@@ -112,6 +123,10 @@ class Amax(Function):
     @staticmethod
     def backward(ctx, grad):
         return _spread(grad, ctx.in_shape, ctx.axis, ctx.keepdims) * ctx.share, None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return Sum.call(t * ctx.share, ctx.axis, ctx.keepdims)
 
 
 class Amin(Amax):
@@ -138,6 +153,10 @@ class TakeAlongDim(Function):
         xp.put_along_axis(onehot, ctx.kept_indices, 1, axis=ctx.axis)
         return _spread(grad, ctx.in_shape, ctx.axis, ctx.keepdims) * onehot, None, None, None
 
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return TakeAlongDim.call(t, ctx.kept_indices.squeeze(ctx.axis), ctx.axis, ctx.keepdims)
+
 
 class Logsumexp(Function):
     """``log(sum(exp(x)))`` over ``axis``, shifted by the maximum so it never overflows."""
@@ -158,6 +177,12 @@ class Logsumexp(Function):
         # d/dx logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
         lse = out.reshape(_kept_shape(x.shape, ctx.axis))
         return _spread(grad, x.shape, ctx.axis, ctx.keepdims) * Exp.call(x - lse), None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        x = ctx.inputs[0]
+        lse = ctx.output.reshape(_kept_shape(x.shape, ctx.axis))
+        return Sum.call(t * Exp.call(x - lse), ctx.axis, ctx.keepdims)
 
 
 # ------------------------------------------------------------------------------- public functions

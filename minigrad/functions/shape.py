@@ -7,7 +7,7 @@ import builtins
 
 from .. import backend
 from ..arguments import dim as _dim, dims as _dims, normalise_index, sizes as _sizes
-from ..autograd.function import Function
+from ..autograd.function import Function, tangents_or_zeros
 from ..backend import array_module, scatter_add, to_device, device_of
 from ..conversion import as_tensor, cast, check_devices
 from ..tensor import Tensor
@@ -22,6 +22,10 @@ class Reshape(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.reshape(ctx.in_shape), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return Reshape.call(t, ctx.inputs[1])
 
 
 class Permute(Function):
@@ -39,6 +43,10 @@ class Permute(Function):
             inverse[a] = i
         return Permute.call(grad, tuple(inverse)), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        return Permute.call(t, ctx.axes)
+
 
 class Expand(Function):
     """Broadcast to a larger shape (a read-only view); the engine sums the gradient back."""
@@ -50,6 +58,10 @@ class Expand(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad, None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return Expand.call(t, ctx.inputs[1])
 
 
 class Cat(Function):
@@ -70,6 +82,10 @@ class Cat(Function):
             start += size
         return (None, *grads)
 
+    @staticmethod
+    def jvp(ctx, _, *tangents):
+        return Cat.call(ctx.axis, *tangents_or_zeros(tangents, ctx.inputs[1:]))
+
 
 class Stack(Function):
     """Stack along a new ``axis`` (the first argument, then the arrays)."""
@@ -84,6 +100,10 @@ class Stack(Function):
         lead = (slice(None),) * ctx.axis
         return (None, *(grad[lead + (i,)] if needed else None
                         for i, needed in enumerate(ctx.needs_input_grad[1:])))
+
+    @staticmethod
+    def jvp(ctx, _, *tangents):
+        return Stack.call(ctx.axis, *tangents_or_zeros(tangents, ctx.inputs[1:]))
 
 
 def is_basic_index(index):
@@ -108,6 +128,10 @@ class GetItem(Function):
     def backward(ctx, grad):
         return IndexAdd.call(grad, ctx.in_shape, ctx.index), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        return GetItem.call(t, ctx.index)
+
 
 class IndexAdd(Function):
     """A zero array of ``shape`` with ``values`` added at ``index`` (repeats accumulate): the backward
@@ -126,6 +150,10 @@ class IndexAdd(Function):
     @staticmethod
     def backward(ctx, grad):
         return GetItem.call(grad, ctx.index), None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return IndexAdd.call(t, ctx.inputs[1], ctx.index)
 
 
 class SetItem(Function):
@@ -149,6 +177,12 @@ class SetItem(Function):
         grad_value = GetItem.call(grad, ctx.index) if needs[1] else None
         return grad_x, grad_value, None
 
+    @staticmethod
+    def jvp(ctx, tx, tv, _):
+        x, value = ctx.inputs[:2]
+        tx, tv = tangents_or_zeros((tx, tv), (x, value))
+        return SetItem.call(tx, tv, ctx.index)
+
 
 class ToDevice(Function):
     """Copy to another device; the gradient travels back to the input's device."""
@@ -161,6 +195,10 @@ class ToDevice(Function):
     @staticmethod
     def backward(ctx, grad):
         return ToDevice.call(grad, ctx.source), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return ToDevice.call(t, ctx.inputs[1])
 
 
 # ------------------------------------------------------------------------------- public functions
