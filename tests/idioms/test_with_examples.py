@@ -232,7 +232,27 @@ def idiom_dynamic_net(lib):
     return losses, list(model.parameters())
 
 
+def idiom_custom_function_exp_docs(lib):
+    # the "Extending torch.autograd" example: forward calls a Tensor method on its input
+    class Exp(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, i):
+            result = i.exp()
+            ctx.save_for_backward(result)
+            return result
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            result, = ctx.saved_tensors
+            return grad_output * result
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = Exp.apply(x)
+    y.sum().backward()
+    return y, x.grad
+
+
 GAPS = {
+    'custom_function_exp_docs': (AttributeError, 'a custom autograd.Function gets NumPy arrays (no .exp()), not Tensors'),
     'custom_function_types': (AssertionError, 'a custom autograd.Function gets NumPy arrays in forward/backward, not Tensors'),
 }
 
