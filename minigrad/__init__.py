@@ -11,7 +11,8 @@ __version__ = '0.1.0'
 from . import _malloc  # noqa: F401  (on import: glibc's malloc thresholds, see minigrad/_malloc.py)
 from . import backend
 from .tensor import Size, Tensor  # first: the autograd layer and the op families build on it
-from .autograd import (Function, detect_anomaly, enable_grad, inference_mode, is_anomaly_check_nan_enabled,
+from .autograd.function import Function  # the array-level base of minigrad's ops (autograd.Function: Tensors)
+from .autograd import (detect_anomaly, enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_detect_anomaly, set_grad_enabled)
 from .backend import device, set_default_dtype

@@ -78,3 +78,23 @@ def normalise_index(index, device):
         if any(isinstance(p, Tensor) or getattr(p, 'ndim', 0) for p in index):
             return tuple(_index_part(p, device) for p in index)
     return index
+
+
+def int_tuple(value, n, name, op, minimum=0):
+    """``value`` (an int, or a tuple/list of ``n`` ints or of one) as a tuple of ``n`` ints, each at least
+    ``minimum``; errors name the op and the argument (the sizes, strides and paddings of conv and pooling)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) == 1:
+            value = tuple(value) * n
+        if len(value) != n:
+            raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+    else:
+        value = (value,) * n
+    try:
+        value = tuple(v.__index__() for v in value)
+    except (AttributeError, TypeError):
+        raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}") from None
+    if any(v < minimum for v in value):
+        rule = 'positive' if minimum == 1 else 'non-negative'
+        raise ValueError(f"{op}: {name} must be {rule}, got {value}")
+    return value

@@ -467,6 +467,23 @@ def scatter_add(target, index, values):
     return target
 
 
+def diagonal_view(array, offset, dim1, dim2):
+    """The diagonal of ``array`` over ``dim1``/``dim2`` as a writable view (NumPy hands it out read-only;
+    CuPy's is writable already)."""
+    view = array.diagonal(offset, dim1, dim2)
+    flags = getattr(view, 'flags', None)
+    if flags is not None and getattr(flags, 'writeable', True) is False:
+        flags.writeable = True
+    return view
+
+
+def as_strided(array, shape, strides):
+    """A view of ``array`` with the given shape and byte strides (no copy): the sliding windows of
+    convolution and pooling. NumPy and CuPy both have it as ``lib.stride_tricks.as_strided``; the view
+    must only be read (its elements overlap)."""
+    return array_module(array).lib.stride_tricks.as_strided(array, shape, strides)
+
+
 def scatter_extreme(target, index, values, largest):
     """``target[index] = max(target[index], values)`` (or min), repeated indices all taking part."""
     xp = array_module(target)

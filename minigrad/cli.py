@@ -200,8 +200,10 @@ def build_parser():
         "Fashion-MNIST is found or downloaded as `minigrad data --help` explains. The output folder\n"
         "gets <model>_curves.png (loss and accuracy per epoch), <model>_weights.npz (the state dict,\n"
         "minigrad.load reads it), <model>_history.json and progress_board.png.")
-    train.add_argument('--model', choices=('mlp', 'softmax', 'linreg'), default='mlp',
-                       help='which model (default mlp)')
+    train.add_argument('--model', choices=('mlp', 'softmax', 'linreg', 'lenet', 'lenet-bn', 'resnet-mini'),
+                       default='mlp', help="which model (default mlp); lenet is the book's (sigmoid, "
+                       "average pooling), lenet-bn has ReLU, max pooling and batch norm, resnet-mini is a "
+                       "small ResNet")
     train.add_argument('--epochs', type=COUNT, help='passes over the training set (default 10; linreg 3)')
     train.add_argument('--lr', type=RATE, help='learning rate of minibatch SGD (default 0.1; linreg 0.03)')
     train.add_argument('--batch-size', type=SIZE, default=256, help='examples per minibatch (default 256)')

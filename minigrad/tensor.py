@@ -31,6 +31,9 @@ class Size(tuple):
         return n
 
 
+_VIEW_OF_LEAF_INPLACE = ("a view of a leaf tensor that requires grad is being used in an in-place operation: "
+                         "the write would silently change the leaf. Change the leaf under "
+                         "`with minigrad.no_grad():`, or clone it first (x = leaf.clone(); x[0:1].mul_(2)).")
 _LEAF_INPLACE = ("an in-place operation on a leaf tensor that requires grad would silently change what "
                  "the graph computes. Wrap parameter updates in `with minigrad.no_grad():` (as optimisers "
                  "do), or change `.data` instead.")
@@ -49,8 +52,8 @@ class Tensor:
     become the default float dtype (float32); integers and bools keep integer/bool dtypes, which cannot
     require grad.
     """
-    __slots__ = ('_array', '_ctx', '_requires_grad', 'grad', '_version', '_hooks', '_post_hooks',
-                 '__weakref__')
+    __slots__ = ('_array', '_ctx', '_requires_grad', 'grad', '_version', '_view', '_hooks',
+                 '_post_hooks', '__weakref__')
     __array_ufunc__ = None      # NumPy defers `ndarray op tensor` to our reflected operators
     __hash__ = object.__hash__  # tensors are hashed by identity (== is elementwise)
 
@@ -73,11 +76,7 @@ class Tensor:
             # Tensor([1, 2]) is float); minigrad.tensor(data) infers ints and bools
             dtype = data.dtype if hasattr(data, 'dtype') else backend.get_default_dtype()
         dtype = backend.as_dtype(dtype)
-        self._array = backend.asarray(data, dtype, device, copy=True)
-        self._ctx = None
-        self._requires_grad = False
-        self.grad = None
-        self._version = None
+        init_leaf(self, backend.asarray(data, dtype, device, copy=True))
         if requires_grad:
             self.requires_grad = True
 
@@ -100,6 +99,8 @@ class Tensor:
 
     @property
     def requires_grad(self):
+        if self._view is not None:
+            refresh_view(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -116,12 +117,23 @@ class Tensor:
     @property
     def is_leaf(self):
         """True for tensors not produced by a recorded op (user-created tensors, parameters)."""
-        return self._ctx is None
+        return self.grad_fn is None
 
     @property
     def grad_fn(self):
-        """The node that produced this tensor (None for leaves)."""
+        """The node that produced this tensor (None for leaves). A view whose base was changed in place
+        since takes its history from the base again first, as in PyTorch."""
+        if self._view is not None:
+            refresh_view(self)
         return self._ctx
+
+    @property
+    def _base(self):
+        """The tensor this one is a view of (None when it is not a view), as PyTorch's ``_base``."""
+        return None if self._view is None else self._view.base
+
+    def _is_view(self):
+        return self._view is not None
 
     @property
     def shape(self):
@@ -205,7 +217,12 @@ class Tensor:
         return self._array
 
     def __array__(self, dtype=None, copy=None):
-        array = backend.to_host(self.detach()._array if self._requires_grad else self._array)
+        """``numpy.asarray(t)``: as :meth:`numpy` (a tensor that requires grad is refused, since the
+        array would leave the graph unnoticed), copying from the device when needed."""
+        if self.requires_grad:
+            raise RuntimeError("numpy.asarray() on a tensor that requires grad: the array would leave the "
+                               "graph unnoticed; use numpy.asarray(tensor.detach()) instead")
+        array = backend.to_host(self._array)
         return array.astype(dtype) if dtype is not None else array
 
     def item(self):
@@ -302,6 +319,9 @@ class Tensor:
         return t
 
     def detach_(self):
+        if self._view is not None:
+            raise RuntimeError("detach_() on a view: a view cannot leave the graph in place (its base stays "
+                               "in it); use .detach(), which returns a new tensor")
         self._ctx = None
         self._requires_grad = False
         return self
@@ -322,9 +342,9 @@ class Tensor:
 
     def retain_grad(self):
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad")
-        if self._ctx is not None:
+        if self.grad_fn is not None:
             self._ctx._retained = weakref.ref(self)
 
     @property
@@ -334,7 +354,7 @@ class Tensor:
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor replaces it.
         Returns a handle whose ``remove()`` unregisters the hook."""
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that does not require grad")
         owner = self._ctx if self._ctx is not None else self
         hooks = getattr(owner, '_hooks', None)
@@ -363,7 +383,7 @@ class Tensor:
     def _recording(self, other=None):
         """Whether an in-place op with ``other`` goes through a Function: to record it in the graph, or,
         inside a forward-AD dual level, to carry tangents."""
-        return (state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))) \
+        return (state.enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))) \
             or (_function.forward_mode.active and _dual(self, other))
 
     def _inplace(self, cls, *args):
@@ -371,39 +391,65 @@ class Tensor:
 
         With grad mode on and a graph involved, the op is recorded: this tensor's history becomes the
         op applied to its previous history (PyTorch's rebase), and its version stamp advances so that a
-        node that saved the old values raises at backward time. Inside a forward-AD dual level the
-        tensor's tangent becomes the op's output tangent.
+        node that saved the old values raises at backward time. When this tensor is a view, the history
+        rewritten is its base's: the base becomes "the base before, with the view's region replaced by
+        the op's result" (:class:`~minigrad.functions.shape.CopySlices`), and the view, like every other
+        view of that base, then takes its history from the base again (docs/semantics.md). Inside a
+        forward-AD dual level the tensor's tangent becomes the op's output tangent.
         """
+        view = self._view
         other = args[0] if args else None
         dual = _function.forward_mode.active and _dual(self, other)
-        if state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad)):
-            if self._ctx is None and self._requires_grad:
-                raise RuntimeError(_LEAF_INPLACE)
-            previous = make_tensor(self._array, self._ctx)  # a stand-in for the history so far
+        if not (state.enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))):
             if dual:
+                previous = make_tensor(self._array)
                 _move_tangent(self, previous)
-            out = cls.apply(previous, *args)
-            node = out._ctx
-            if any(s is previous._array for s in node.saved_tensors):
-                # The node needs the values from before the write: give it (and the stand-in for the
-                # old history) a copy of them.
-                before = previous._array.copy()
-                node.saved_tensors = tuple(before if s is previous._array else s for s in node.saved_tensors)
-                previous._array = before
-            self._write(out._array)
-            node.out_shape, node.out_dtype = self._array.shape, self._array.dtype
-            self._ctx, self._requires_grad = node, True
-        elif dual:
-            previous = make_tensor(self._array)
+                out = cls.apply(previous, *args)
+                self._write(out._array)
+                _move_tangent(out, self)
+            else:
+                raw = [a._array if isinstance(a, Tensor) else a for a in args]
+                self._write(cls.call(self._array, *raw))
+            self._bump_version()
+            return self
+        if self._ctx is None and self._requires_grad:
+            raise RuntimeError(_LEAF_INPLACE)
+        if view is not None and view.base._ctx is None and view.base._requires_grad:
+            raise RuntimeError(_VIEW_OF_LEAF_INPLACE)
+        if dual and view is not None:
+            raise RuntimeError("forward-mode AD through an in-place op on a view is not supported (the "
+                               "base's tangent would not see the write): clone the view first")
+        previous = make_tensor(self._array, self._ctx)  # a stand-in for the history so far
+        if dual:
             _move_tangent(self, previous)
-            out = cls.apply(previous, *args)
-            self._write(out._array)
-        else:
-            raw = [a._array if isinstance(a, Tensor) else a for a in args]
-            self._write(cls.call(self._array, *raw))
+        out = cls.apply(previous, *args)
+        node = out._ctx
+        if any(s is previous._array for s in node.saved_tensors):
+            # The node needs the values from before the write: give it (and the stand-in for the
+            # old history) a copy of them.
+            before = previous._array.copy()
+            node.saved_tensors = tuple(before if s is previous._array else s for s in node.saved_tensors)
+            previous._array = before
+        self._write(out._array)
         if dual:
             _move_tangent(out, self)
         self._bump_version()
+        if node._out_index is not None:
+            # A saved output is this tensor from now on: changes after this write are caught (those to
+            # an input the node saved count from before it, so x.mul_(x_view) raises at backward, as in
+            # PyTorch).
+            saved = list(node.saved_tensors)
+            saved[node._out_index] = self._array
+            node.saved_tensors, node._out_version, node._out_epoch = tuple(saved), self._version, epoch.value
+        if view is None:
+            node.out_shape, node.out_dtype = self._array.shape, self._array.dtype
+            self._ctx, self._requires_grad = node, True
+            return self
+        base = view.base
+        rebased = CopySlices.apply(make_tensor(base._array, base._ctx), out, view.steps)._ctx
+        base._ctx, base._requires_grad = rebased, True
+        view.version = None  # stale: re-take this view's history from the rebased base
+        refresh_view(self)
         return self
 
     def _write(self, result):
@@ -429,6 +475,8 @@ class Tensor:
             self._version[0] = epoch.value
 
     def _inplace_arith(self, cls, op, other):
+        """``self op= other`` for the Function ``cls``: recorded through :meth:`_inplace` when a graph
+        is involved, else one in-place NumPy operator."""
         if self._recording(other):
             return self._inplace(cls, other)
         try:
@@ -484,7 +532,7 @@ class Tensor:
         elif self._array.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_):
             extras.append(f'dtype=minigrad.{self._array.dtype.name}')
         if self._ctx is not None:
-            extras.append(f'grad_fn=<{self._ctx.name}Backward>')
+            extras.append(f'grad_fn=<{self._ctx.name()}>')
         elif self._requires_grad:
             extras.append('requires_grad=True')
         return add_suffixes('tensor(' + body, extras, len('tensor('))
@@ -564,22 +612,88 @@ def _parse_to(args, kwargs):
 
 def make_tensor(array, node=None):
     """A Tensor around ``array`` (no copy, no checks): produced by ``node`` (and requiring grad) when a
-    node is given, else outside the graph. The one place besides ``Tensor.__init__`` that sets a
-    tensor's fields; ``Function.apply``, the engine, ``detach``, ``.data``, the factories and the
-    in-place plumbing all make their tensors here."""
+    node is given, else outside the graph. The one place that sets a new tensor's fields
+    (:func:`init_leaf` does the same for an object already made, as ``Tensor(...)`` and
+    ``nn.Parameter(...)`` are); ``Function.apply``, the engine, ``detach``, ``.data``, the factories and
+    the in-place plumbing all make their tensors here."""
     t = _new(Tensor)
     t._array = array
     t._ctx = node
     t._requires_grad = node is not None
     t.grad = None
     t._version = None
+    t._view = None
     return t
+
+
+def init_leaf(t, array):
+    """Give the new tensor ``t`` its fields: ``array``, no graph, no gradient, not a view."""
+    t._array = array
+    t._ctx = None
+    t._requires_grad = False
+    t.grad = None
+    t._version = None
+    t._view = None
+
+
+# ----------------------------------------------------------------------------------------- views
+class ViewInfo:
+    """What makes a tensor a view (PyTorch's model): its ``base`` (never itself a view), the ``steps``
+    that take the view from the base (``(Function, args)`` pairs, each applied with
+    ``Function.call``, so on arrays and on Tensors alike), and the ``version`` of the base's version
+    cell (shared by the base and all its views) at which the view last took its history; None when
+    stale."""
+    __slots__ = ('base', 'steps', 'version')
+
+    def __init__(self, base, steps, version):
+        self.base, self.steps, self.version = base, steps, version
+
+
+def make_view(result, source, step):
+    """Mark ``result``, computed from ``source`` by ``step`` and sharing its memory, as a view: same
+    version cell, same base, the steps from the base."""
+    if source._version is None:
+        source._version = [0]
+    result._version = source._version
+    info = source._view
+    if info is None:
+        result._view = ViewInfo(source, (step,), source._version[0])
+    else:
+        result._view = ViewInfo(info.base, info.steps + (step,), source._version[0])
+    return result
+
+
+def take_view(x, steps):
+    """The view ``steps`` take from ``x`` (an array, or a Tensor: then recorded)."""
+    for cls, args in steps:
+        x = cls.call(x, *args)
+    return x
+
+
+def refresh_view(t):
+    """When the base of the view ``t`` (or another view of it) was changed in place after ``t`` took
+    its history, take it again from the base's present history (PyTorch regenerates a view's grad_fn
+    the same way, lazily, by comparing versions)."""
+    info = t._view
+    current = t._version[0]
+    if info.version == current:
+        return
+    base = info.base
+    if base._requires_grad:
+        previous, state.enabled = state.enabled, True  # the history is taken whatever the grad mode
+        try:
+            t._ctx = take_view(base, info.steps)._ctx
+        finally:
+            state.enabled = previous
+        t._requires_grad = True
+    info.version = current
 
 
 _new = object.__new__
 
 # Imported last: these modules build on the class above (they import Tensor from here).
 from . import arguments, conversion  # noqa: E402
+from .functions.shape import CopySlices  # noqa: E402
 from .autograd import engine  # noqa: E402
 from .autograd import function as _function  # noqa: E402
 from .autograd.function import epoch  # noqa: E402

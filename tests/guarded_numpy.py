@@ -213,7 +213,7 @@ CUPY_FUNCTIONS = frozenset("""
     sin sinh sort split sqrt square squeeze stack std subtract sum swapaxes take take_along_axis tanh
     tensordot tile transpose tril triu true_divide trunc unique var where zeros zeros_like result_type
     arccos arccosh arcsin arcsinh arctan arctan2 arctanh exp2 reciprocal tan
-    linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
+    lib.stride_tricks.as_strided linalg.inv linalg.lstsq linalg.matrix_rank linalg.norm linalg.pinv linalg.solve
     fmod remainder hypot logaddexp logaddexp2 copysign signbit searchsorted bitwise_and bitwise_or bitwise_xor
     invert reciprocal meshgrid histogram bincount isin arcsin arccos arctan arcsinh arccosh arctanh arctan2 exp2 deg2rad rad2deg tan
     linalg.svd linalg.eigh linalg.qr linalg.cholesky linalg.det linalg.slogdet
@@ -259,6 +259,13 @@ class _GuardedRandom:
         return _GuardedGenerator(seed, self._calls)
 
 
+class _GuardedModules:
+    """A namespace of guarded sub-modules (``xp.lib.stride_tricks``)."""
+
+    def __init__(self, **modules):
+        self.__dict__.update(modules)
+
+
 class GuardedNumpy(_GuardedFunctions):
     """The array module of guarded arrays, shaped like CuPy: NumPy's functions returning guarded
     arrays, ``asnumpy`` to copy to the host, ``random.default_rng``. ``calls`` counts every call."""
@@ -268,6 +275,9 @@ class GuardedNumpy(_GuardedFunctions):
     def __init__(self):
         super().__init__(numpy, '', collections.Counter())
         self.linalg = _GuardedFunctions(numpy.linalg, 'linalg.', self.calls)
+        # cupy.lib.stride_tricks.as_strided (the window views of convolution)
+        self.lib = _GuardedModules(stride_tricks=_GuardedFunctions(numpy.lib.stride_tricks,
+                                                                   'lib.stride_tricks.', self.calls))
         self.random = _GuardedRandom(self.calls)
 
     def asarray(self, data, dtype=None):

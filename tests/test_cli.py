@@ -26,7 +26,7 @@ def test_train_help_explains_every_argument(capsys):
         cli.main(['train', '--help'])
     assert info.value.code == 0
     out = ' '.join(capsys.readouterr().out.split())
-    for phrase in ('--model {mlp,softmax,linreg}', "the seed's MLP", '--epochs',
+    for phrase in ('--model {mlp,softmax,linreg,lenet,lenet-bn,resnet-mini}', "the seed's MLP", '--epochs',
                    'passes over the training set',
                    '--lr', 'learning rate', '--batch-size', 'examples per minibatch', '--hidden',
                    'hidden units', '--seed', 'shuffling', '--device', "'cuda'", '--out', 'output folder',

@@ -20,7 +20,7 @@ from notebook_runner import MAX_STORED_BYTES, NOTEBOOKS, ROOT, execute, problems
 
 NAMES = ['01_linear_regression', '02_vectorization', '03_training_framework',
          '04_linear_regression_scratch', '05_generalization', '06_mlp', '07_modules_and_parameters',
-         '08_autodiff_internals', '10_blind_deconvolution', '11_forward_mode']
+         '08_autodiff_internals', '09_convolutions', '10_blind_deconvolution', '11_forward_mode']
 WHERE_FROM = 'import minigrad; print(minigrad.__file__)'
 NEEDS_LAYERS = {'10_blind_deconvolution': ('Conv2d', 'BatchNorm2d', 'ReflectionPad2d', 'Upsample')}
 

@@ -40,10 +40,10 @@ def test_rows_are_in_topological_order():
 def test_ctx_arrays_and_shared_arrays_are_counted_once():
     x = minigrad.randn(4, requires_grad=True)
     y = x.exp()
-    z = (y * y).relu().sum()          # Exp saves y, Mul saves y twice: 16 bytes once; Relu's mask: 4
+    z = (y * y).abs().sum()           # Exp saves y, Mul saves y twice: 16 bytes once; Abs's signs: 16
     text = tape(z)
-    assert '20 B saved for backward' in text.splitlines()[0]
-    assert 'ctx.mask (4,) bool 4 B' in text
+    assert '32 B saved for backward' in text.splitlines()[0]
+    assert 'ctx.sign (4,) float32 16 B' in text
 
 
 def test_after_backward_the_rows_say_freed():

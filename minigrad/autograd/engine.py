@@ -39,7 +39,7 @@ def _saved_as_tensors(node):
 
 def _check_versions(node):
     """Raise if an input or output that ``node`` saved was changed in place after it was saved."""
-    changed = node._out_version is not None and node._out_version[0] > node.epoch
+    changed = node._out_version is not None and node._out_version[0] > (node._out_epoch or node.epoch)
     if not changed:
         for role in saved_roles(node):
             cell = None if role is None or role < 0 else node._inputs[role]._version
@@ -48,8 +48,8 @@ def _check_versions(node):
                 break
     if changed:
         raise RuntimeError(
-            f"one of the tensors saved by {node.name} for its backward was modified by an in-place "
-            f"operation after it was saved, so its gradient would be wrong. Use the out-of-place "
+            f"one of the tensors saved by {type(node).__name__} ({node.name()}) for its backward was "
+            f"modified by an in-place operation after it was saved, so its gradient would be wrong. Use the out-of-place "
             f"form (e.g. `x = x * 2` instead of `x *= 2`), or `.clone()` the tensor before changing it.")
 
 
@@ -60,7 +60,7 @@ def _check_finite(node, grads):
         arr = g._array if isinstance(g, Tensor) else g
         if arr.dtype.kind == 'f' and not bool(array_module(arr).isfinite(arr).all()):
             where = f"\nThe forward call that created it:\n{node._trace}" if node._trace else ''
-            raise RuntimeError(f"anomaly detected: {node.name} backward produced NaN or infinite values "
+            raise RuntimeError(f"anomaly detected: {type(node).__name__} backward ({node.name()}) produced NaN or infinite values "
                                f"in the gradient of its input {i}.{where}")
 
 
@@ -151,7 +151,7 @@ def _dependencies(roots):
 
 def _freed_error(node):
     return RuntimeError(
-        f"trying to backward through the graph a second time (at {node.name}): its saved values were "
+        f"trying to backward through the graph a second time (at {type(node).__name__}): its saved values were "
         "freed after the first backward. Pass retain_graph=True to the first backward() if you need to "
         "call it again, or recompute the forward pass.")
 
@@ -168,7 +168,7 @@ def _backward_recorded(node, g):
 
 
 def _wrong_count(node, in_grads):
-    return RuntimeError(f"{node.name}.backward returned {len(in_grads)} gradient(s) but forward had "
+    return RuntimeError(f"{type(node).__name__}.backward returned {len(in_grads)} gradient(s) but forward had "
                         f"{len(node.parents)} input(s); return one per input (None for non-tensor "
                         "arguments)")
 
@@ -312,7 +312,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
 
 
 def _as_node(tensor):
-    return tensor._ctx if tensor._ctx is not None else tensor
+    node = tensor.grad_fn  # a view takes its history from its base again if that changed
+    return node if node is not None else tensor
 
 
 def _root_grad(tensor, gradient, create_graph):

@@ -34,8 +34,10 @@ Conventions that keep every op short:
   through ``OtherFunction.call(...)``, which works on arrays and Tensors alike. A backward that calls
   ``xp`` functions directly still gives correct first derivatives.
 """
+import weakref
+
 from ..backend import array_module, as_array, device_of, mixed_devices_error, scalar_types
-from ..tensor import Tensor, make_tensor
+from ..tensor import Tensor, make_tensor, refresh_view
 from .grad_mode import state
 
 wrap = make_tensor  # the older name of make_tensor (an array as a Tensor outside the graph)
@@ -59,8 +61,8 @@ epoch = _Epoch()
 # backward (masks, indices, axes): it is what freeing drops and what the tape lists as saved.
 GRAPH_FIELDS = ('parents', 'out_shape', 'out_dtype')
 USER_FIELDS = ('_hooks', '_retained')
-BOOKKEEPING = ('saved_tensors', '_inputs', 'epoch', '_out_index', '_out_version', '_freed', '_trace',
-               '_non_differentiable')
+BOOKKEEPING = ('saved_tensors', '_inputs', 'epoch', '_out_index', '_out_version', '_out_epoch', '_freed',
+               '_trace', '_non_differentiable')
 NODE_FIELDS = frozenset(GRAPH_FIELDS + USER_FIELDS + BOOKKEEPING)
 
 
@@ -84,6 +86,7 @@ class Function:
     _inputs = ()
     _out_index = None
     _out_version = None
+    _out_epoch = None  # when the saved output became what it is, if later than epoch (an in-place op)
     _hooks = None
     _retained = None
     _freed = False
@@ -128,12 +131,24 @@ class Function:
         ``ctx.mark_non_differentiable()`` (no argument) means the same."""
         self._non_differentiable = True
 
+    torch_name = None  # PyTorch's name for this node where it is not '<Class>Backward0'
+
     @property
     def name(self):
-        return type(self).__name__
+        """``node.name()`` is the node's name as PyTorch gives it (``MulBackward0``, ``SumBackward0``,
+        ``CopySlices``...); ``node.name`` itself, not called, still reads as the op's class name
+        (``'Mul'``), as it did before, for code that formats it."""
+        return _NodeName(type(self).__name__, self.torch_name or f'{type(self).__name__}Backward0')
+
+    @property
+    def next_functions(self):
+        """``(node, 0)`` for each input of forward, as PyTorch: the node that produced it, an
+        :class:`AccumulateGrad` for a leaf that requires grad, ``None`` for an input without gradient."""
+        return tuple((None, 0) if p is None else (accumulate_grad(p), 0) if isinstance(p, Tensor) else (p, 0)
+                     for p in self.parents)
 
     def __repr__(self):
-        return f'<{type(self).__name__}Backward>'
+        return f'<{self.name()} object>'
 
     @classmethod
     def apply(cls, *args):
@@ -142,13 +157,19 @@ class Function:
         # Split the arguments into arrays for forward and graph parents (the producing node, the leaf
         # itself, or None). Unrolled for one and two arguments, which is almost every op: this is the
         # hottest code in minigrad.
+        # A view whose base was changed in place since it took its history re-takes it first
+        # (refresh_view).
         if len(args) == 2:
             a, b = args
             if isinstance(a, Tensor):
+                if a._view is not None:
+                    refresh_view(a)
                 xa, pa = a._array, ((a._ctx or a) if a._requires_grad else None)
             else:
                 xa, pa = a, None
             if isinstance(b, Tensor):
+                if b._view is not None:
+                    refresh_view(b)
                 xb, pb = b._array, ((b._ctx or b) if b._requires_grad else None)
             else:
                 xb, pb = b, None
@@ -158,6 +179,8 @@ class Function:
         elif len(args) == 1:
             a, = args
             if isinstance(a, Tensor):
+                if a._view is not None:
+                    refresh_view(a)
                 arrays, pa = (a._array,), ((a._ctx or a) if a._requires_grad else None)
             else:
                 arrays, pa = args, None
@@ -167,6 +190,8 @@ class Function:
             arrays, parents, record = [], [], False
             for a in args:
                 if isinstance(a, Tensor):
+                    if a._view is not None:
+                        refresh_view(a)
                     arrays.append(a._array)
                     if a._requires_grad:
                         parents.append(a._ctx or a)
@@ -222,6 +247,52 @@ class Function:
 _new = object.__new__
 _NO_PARENTS = {1: (None,), 2: (None, None)}  # the edges of a node that is not recorded
 _UNRECORDED = (None,) * 64  # ... and of one made outside apply, whatever its number of inputs
+
+
+class _NodeName(str):
+    """The op's class name, callable for PyTorch's name of the node (see ``Function.name``)."""
+    __slots__ = ('_torch',)
+
+    def __new__(cls, op, torch_name):
+        self = super().__new__(cls, op)
+        self._torch = torch_name
+        return self
+
+    def __call__(self):
+        return self._torch
+
+
+class AccumulateGrad:
+    """The node standing for a leaf that requires grad in ``next_functions``, as PyTorch's: its
+    ``variable`` is the leaf, where backward accumulates the gradient (held weakly: the node does not
+    keep the leaf alive)."""
+    __slots__ = ('_leaf',)
+    next_functions = ()
+
+    def __init__(self, leaf):
+        self._leaf = weakref.ref(leaf)
+
+    @property
+    def variable(self):
+        return self._leaf()
+
+    def name(self):
+        return 'torch::autograd::AccumulateGrad'
+
+    def __repr__(self):
+        return '<AccumulateGrad object>'
+
+
+_accumulators = {}  # id(leaf) -> its AccumulateGrad, dropped when the leaf goes
+
+
+def accumulate_grad(leaf):
+    """The leaf's AccumulateGrad node: the same object for as long as the leaf lives."""
+    node = _accumulators.get(id(leaf))
+    if node is None or node.variable is not leaf:
+        node = _accumulators[id(leaf)] = AccumulateGrad(leaf)
+        weakref.finalize(leaf, _accumulators.pop, id(leaf), None)
+    return node
 
 
 def tangent_sum(*terms):

@@ -101,7 +101,7 @@ def _row(number, node, rows_of, kept):
     saved = '; '.join(parts) if parts else '-'
     if node._freed:
         saved = 'freed'  # the engine drops saved arrays and ctx attributes together
-    return [str(number), node.name, f"{tuple(node.out_shape)} {node.out_dtype}", inputs, saved]
+    return [str(number), type(node).__name__, f"{tuple(node.out_shape)} {node.out_dtype}", inputs, saved]
 
 
 def tape(tensor, limit=40):
@@ -116,7 +116,7 @@ def tape(tensor, limit=40):
     if not tensor._requires_grad:
         return (f"tensor of shape {tuple(a.shape)} {a.dtype} with no graph: it does not require grad "
                 "(no input had requires_grad=True, or it was computed under no_grad)")
-    order = walk(tensor._ctx if tensor._ctx is not None else tensor)
+    order = walk(tensor.grad_fn if tensor.grad_fn is not None else tensor)
     rows_of = {id(node): k for k, node in enumerate(order)}
     shown = set(range(len(order)))
     if limit is not None and len(order) > limit:

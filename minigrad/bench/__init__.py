@@ -12,6 +12,7 @@ epoch                  one Fashion-MNIST epoch of the seed's MLP; peak memory vs
 profile                where minigrad's time goes: one op layer by layer, one MLP step by op
 distributed            MPI all-reduce overhead vs mpi4py; DDP examples/s on 1 and N ranks
 fresh-process          the MLP step in a fresh process: time and page faults vs the NumPy floor
+conv                   LeNet and residual-block steps vs torch: ratios, GEMM share, peak memory
 deconv                 deconvolution methods side by side; blind iteration, minigrad vs torch
 autodiff-modes         Jacobians by forward vs reverse mode, Hessian-vector products, checkpointing
 all                    every benchmark above, one after the other (options go to each)
@@ -33,6 +34,7 @@ BENCHMARKS = {
     'profile': 'profile',
     'distributed': 'distributed',
     'fresh-process': 'fresh_process',
+    'conv': 'conv',
     'deconv': 'deconv',
     'autodiff-modes': 'autodiff_modes',
 }

@@ -67,6 +67,9 @@ KERNELS = {
                       lambda z, aux: cross_entropy(z, aux['target'])),
 }
 
+from .conv import LOOP_KERNELS  # noqa: E402  (convolution and pooling: kernels/conv_loops.py)
+KERNELS.update(LOOP_KERNELS)
+
 
 def _close(loop_value, array):
     """Loop result (nested lists of Python floats) equals the float32 vectorised array, loosely."""

@@ -6,6 +6,8 @@
 - data: :class:`SyntheticRegressionData`, :class:`FashionMNIST`;
 - models: :class:`LinearRegressionScratch`, :class:`SGD`, :class:`LinearRegression`,
   :class:`SoftmaxRegression`, :class:`MLP`;
+- convolutional chapters (7, 8): :func:`corr2d`, :func:`init_cnn`, :class:`LeNet`, :class:`BNLeNet`,
+  :class:`Residual`, :class:`ResNet`, :class:`ResNet18`, and :class:`LeNetModern`, :class:`ResNetMini`;
 - devices: :func:`cpu`, :func:`gpu`, :func:`num_gpus`, :func:`try_gpu`, :func:`try_all_gpus`;
 - utilities of the later chapters: :func:`use_svg_display`, :func:`set_figsize`, :func:`set_axes`,
   :func:`plot`, :class:`Timer`, :class:`Accumulator`, :func:`init_cnn`;
@@ -17,6 +19,7 @@ Differences from the book, all additions: ``Trainer.fit`` returns a History and 
 epoch; ``ProgressBoard`` works outside notebooks (prints points, saves a PNG); data loads in-process.
 """
 from .board import ProgressBoard
+from .cnn import BNLeNet, LeNet, LeNetModern, Residual, ResNet, ResNet18, ResNetMini, corr2d
 from .data import FashionMNIST, SyntheticRegressionData, show_images
 from .framework import Classifier, DataModule, Module, cpu, gpu, num_gpus, try_gpu
 from .hyper import HyperParameters, add_to_class
@@ -40,7 +43,8 @@ def __getattr__(name):
     raise AttributeError(f"module 'minigrad.d2l' has no attribute {name!r}")
 
 
-__all__ = ['Classifier', 'DataModule', 'FashionMNIST', 'History', 'HyperParameters', 'LinearRegression',
+__all__ = ['BNLeNet', 'LeNet', 'LeNetModern', 'Residual', 'ResNet', 'ResNet18', 'ResNetMini', 'corr2d']
+__all__ += ['Classifier', 'DataModule', 'FashionMNIST', 'History', 'HyperParameters', 'LinearRegression',
            'LinearRegressionScratch', 'MLP', 'Module', 'ProgressBoard', 'SGD', 'SoftmaxRegression',
            'SyntheticRegressionData', 'Trainer', 'add_to_class', 'cpu', 'gpu', 'num_gpus', 'show_images',
            'try_gpu', 'try_all_gpus', 'use_svg_display', 'set_figsize', 'set_axes', 'plot', 'Timer',

@@ -14,7 +14,18 @@ def build_model(model, hidden, lr):
         return d2l.MLP(num_outputs=10, num_hiddens=hidden, lr=lr)
     if model == 'softmax':
         return d2l.SoftmaxRegression(num_outputs=10, lr=lr)
-    raise ValueError(f"unknown model {model!r}: use 'mlp' or 'softmax'")
+    if model in CONV_MODELS:
+        return CONV_MODELS[model][0](lr)
+    raise ValueError(f"unknown model {model!r}: use one of mlp, softmax, {', '.join(CONV_MODELS)}")
+
+
+#: The convolutional models of ``minigrad train --model``: builder from the learning rate, description.
+CONV_MODELS = {
+    'lenet': (lambda lr: d2l.LeNet(lr=lr), "the book's LeNet (sigmoid, average pooling, Xavier init)"),
+    'lenet-bn': (lambda lr: d2l.LeNetModern(lr=lr, batch_norm=True),
+                 'LeNet with ReLU, max pooling and batch norm'),
+    'resnet-mini': (lambda lr: d2l.ResNetMini(lr=lr), 'a small ResNet (16-32-64 channels, one block each)'),
+}
 
 
 def plot_history(history, title):
@@ -48,12 +59,16 @@ def run(out, model='mlp', epochs=10, lr=0.1, batch_size=256, hidden=256, seed=0,
     say(f"Fashion-MNIST: {len(data.train)} training and {len(data.val)} validation images "
         f"(loaded in {time.perf_counter() - start:.1f} s)")
     net = build_model(model, hidden, lr)
+    if model in CONV_MODELS:   # materialise the lazy layers; the book's LeNet gets its Xavier init
+        first = next(iter(data.get_dataloader(True)))[0]
+        net.apply_init([first[:2]], d2l.init_cnn if model == 'lenet' else None)
     net.board.display = False  # the Trainer prints a line per epoch; the board is saved as a PNG
     if main:
         os.makedirs(out, exist_ok=True)
         net.board.path = os.path.join(out, 'progress_board.png')
     num_gpus = 1 if str(device).startswith('cuda') else 0
-    described = f"{model}" + (f", {hidden} hidden units" if model == 'mlp' else '')
+    described = f"{model}" + (f", {hidden} hidden units" if model == 'mlp' else '') + (
+        f" ({CONV_MODELS[model][1]})" if model in CONV_MODELS else '')
     ranks = f", {distributed.get_world_size()} processes" if distributed.is_initialized() else ''
     say(f"Training {described}: lr {lr}, batch {batch_size}, epochs {epochs}, device {device}{ranks}")
     history = d2l.Trainer(max_epochs=epochs, num_gpus=num_gpus).fit(net, data)

@@ -7,6 +7,7 @@ family's names in one loop.
 """
 from . import activation, comparison, elementwise, extra_math, grid, linalg, loss, reduction, shape
 from . import criterion, distance, nonlinearity, normalization, sparse
+from . import conv, pooling
 from .activation import LogSoftmax, Relu, Sigmoid, Softmax, Tanh
 from .elementwise import (Abs, Add, Cast, Clamp, Clone, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
                           Pow, PowScalar, RPowScalar, Sin, Sqrt, Sub, Where)
@@ -21,7 +22,7 @@ from . import (cumulative, decompositions, dtypes, indexing, out_variants, produ
 FAMILIES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
             criterion, distance, sparse, extra_math, grid,
             indexing, sorting, cumulative, rearrange, rounding, products, decompositions, sampling, dtypes,
-            transcendental, statistics, out_variants)
+            transcendental, statistics, out_variants, conv, pooling)
 
 
 def bind_methods(tensor_class):

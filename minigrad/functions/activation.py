@@ -6,22 +6,27 @@ from ..arguments import dim as _dim
 from ..autograd.function import Function
 from ..backend import array_module
 from ..conversion import as_tensor, cast, to_float
-from .elementwise import Exp, Unary, float_unary
+from .elementwise import Exp, Unary, float_unary, inplace_unary
 
 
 class Relu(Function):
+    """``max(x, 0)``; saves its output, as PyTorch (the gradient passes where it is positive), so a
+    later in-place change of the output is caught at backward time."""
+
     @staticmethod
     def forward(ctx, x):
-        ctx.mask = x > 0
-        return array_module(x).maximum(x, 0)
+        out = array_module(x).maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.mask
+        out, = ctx.saved_tensors
+        return grad * (out > 0)
 
     @staticmethod
     def jvp(ctx, t):
-        return t * ctx.mask
+        return t * (ctx.saved_tensors[0] > 0)
 
 
 class Sigmoid(Function):
@@ -124,6 +129,11 @@ class LogSoftmax(Softmax):
 tanh, sigmoid = float_unary(Tanh), float_unary(Sigmoid)
 
 
+def relu_(input):
+    """In-place relu (``minigrad.relu_(x)``, as ``torch.relu_``)."""
+    return input._inplace(Relu)
+
+
 def relu(input):
     return Relu.apply(as_tensor(input))
 
@@ -149,6 +159,8 @@ def log_softmax(input, dim=None, *, dtype=None, axis=None):
     return LogSoftmax.apply(*_softmax_input('log_softmax', input, dim, dtype, axis))
 
 
-__all__ = ['relu', 'sigmoid', 'tanh', 'softmax', 'log_softmax']
+__all__ = ['relu', 'relu_', 'sigmoid', 'tanh', 'softmax', 'log_softmax']
 
-METHODS = {'relu': relu, 'sigmoid': sigmoid, 'tanh': tanh, 'softmax': softmax, 'log_softmax': log_softmax}
+METHODS = {'relu': relu, 'sigmoid': sigmoid, 'tanh': tanh, 'softmax': softmax, 'log_softmax': log_softmax,
+           'relu_': relu_, 'sigmoid_': inplace_unary(Sigmoid, 'sigmoid_'),
+           'tanh_': inplace_unary(Tanh, 'tanh_')}

@@ -100,6 +100,7 @@ class Neg(Function):
 
 class PowScalar(Function):
     """``x ** c`` for a constant exponent ``c``."""
+    torch_name = 'PowBackward0'
 
     @staticmethod
     def forward(ctx, x, exponent):
@@ -129,6 +130,7 @@ class PowScalar(Function):
 
 class RPowScalar(Function):
     """``c ** x`` for a constant base ``c``; the gradient is 0 where ``c == 0`` (PyTorch's rule)."""
+    torch_name = 'PowBackward2'
 
     @staticmethod
     def forward(ctx, x, base):
@@ -149,6 +151,7 @@ class RPowScalar(Function):
 
 class Pow(Function):
     """``a ** b`` with both sides tensors."""
+    torch_name = 'PowBackward1'
 
     @staticmethod
     def forward(ctx, a, b):
@@ -303,28 +306,36 @@ def _tie_share(xp, wins, ties, dtype):
 
 class Clamp(Function):
     """Clamp to ``[low, high]`` (either may be None); the gradient passes where ``low <= x <= high``."""
+    torch_name = 'ClampBackward1'
 
     @staticmethod
     def forward(ctx, x, low, high):
         xp = array_module(x)
-        inside = None
         out = x
         if low is not None:
             out = xp.maximum(out, low)
-            inside = x >= low
         if high is not None:
             out = xp.minimum(out, high)
-            inside = (x <= high) if inside is None else inside & (x <= high)
-        ctx.inside = inside
+        ctx.save_for_backward(x)  # the input, as PyTorch: a later in-place change of it is caught
+        ctx.low, ctx.high = low, high
         return out if out is not x else x.copy()
 
     @staticmethod
+    def inside(ctx):
+        """Where ``low <= x <= high``: where the gradient passes."""
+        x, = ctx.saved_tensors
+        inside = None if ctx.low is None else x >= ctx.low
+        if ctx.high is not None:
+            inside = (x <= ctx.high) if inside is None else inside & (x <= ctx.high)
+        return inside
+
+    @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.inside, None, None
+        return grad * Clamp.inside(ctx), None, None
 
     @staticmethod
     def jvp(ctx, t, _low, _high):
-        return t * ctx.inside
+        return t * Clamp.inside(ctx)
 
 
 class Where(Function):
@@ -349,6 +360,7 @@ class Where(Function):
 
 class Cast(Function):
     """Convert to another dtype; the engine casts the gradient back to the input's dtype."""
+    torch_name = 'ToCopyBackward0'
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -536,6 +548,20 @@ def _inplace(cls, op, name, alpha=False):
     return method
 
 
+def inplace_unary(cls, name):
+    """The in-place method ``name`` (``x.exp_()``) of the one-input Function ``cls``."""
+    def method(self):
+        return self._inplace(cls)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``: overwrites this tensor (recorded when a graph is involved)."
+    return method
+
+
+def pow_(self, exponent):
+    exponent = scalar_of(exponent)
+    return self._inplace(PowScalar, exponent) if isinstance(exponent, SCALARS) else self._inplace(Pow, exponent)
+
+
 def clamp_(self, min=None, max=None):
     if min is None and max is None:
         raise ValueError("clamp_: at least one of min and max must be given")
@@ -559,7 +585,9 @@ METHODS = {
     'add_': _inplace(Add, operator.iadd, 'add_', alpha=True),
     'sub_': _inplace(Sub, operator.isub, 'sub_', alpha=True),
     'mul_': _inplace(Mul, operator.imul, 'mul_'), 'div_': _inplace(Div, operator.itruediv, 'div_'),
-    'clamp_': clamp_, 'clip_': clamp_,
+    'clamp_': clamp_, 'clip_': clamp_, 'pow_': pow_, 'square_': lambda self: pow_(self, 2),
 }
+METHODS.update({f'{cls.__name__.lower()}_': inplace_unary(cls, f'{cls.__name__.lower()}_')
+                for cls in (Neg, Exp, Log, Sqrt, Sin, Cos, Abs)})
 METHODS.update(__iadd__=METHODS['add_'], __isub__=METHODS['sub_'], __imul__=METHODS['mul_'],
                __itruediv__=METHODS['div_'])

@@ -17,6 +17,8 @@ def shape_error(op, a_shape, b_shape, detail):
 
 
 class Matmul(Function):
+    torch_name = 'MmBackward0'
+
     @staticmethod
     def forward(ctx, a, b):
         if a.ndim == 0 or b.ndim == 0:
@@ -74,6 +76,7 @@ class Linear(Function):
     """``x @ weight.T + bias`` in one node, as ``torch.nn.functional.linear``. ``weight`` has shape
     (out_features, in_features); ``x`` has shape (..., in_features). Computing the weight gradient as
     ``grad.T @ x`` gives a fresh contiguous array, so it lands in ``.grad`` without a copy."""
+    torch_name = 'AddmmBackward0'
 
     @staticmethod
     def forward(ctx, x, weight, bias=None):

@@ -29,6 +29,7 @@ def _grad_scale(grad, reduction, divisor):
 class MSE(Function):
     """``(input - target) ** 2`` reduced by ``reduction`` ('mean', 'sum' or 'none'). ``input`` and
     ``target`` broadcast together; both may require grad."""
+    torch_name = 'MseLossBackward0'
 
     @staticmethod
     def forward(ctx, input, target, reduction):
@@ -65,6 +66,7 @@ class CrossEntropy(Function):
     logits is ``(softmax * sum_c target[i, c] - target) * g / divisor`` (for indices: softmax minus the
     one-hot row); coefficients that require grad get ``-log_softmax * g / divisor``.
     """
+    torch_name = 'NllLossBackward0'
 
     @staticmethod
     def forward(ctx, logits, target, divisor, reduction):

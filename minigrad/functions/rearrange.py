@@ -15,7 +15,7 @@ from ..tensor import Tensor
 from ..backend import array_module
 from ..outputs import write_out
 from .elementwise import Clone, Where
-from .shape import GetItem, IndexAdd
+from .shape import GetItem, IndexAdd, diagonal, narrow  # views (the shape family's), re-exported
 
 __all__ = ['flip', 'fliplr', 'flipud', 'roll', 'rot90', 'repeat_interleave', 'tile', 'chunk', 'split',
            'tensor_split', 'hsplit', 'vsplit', 'unbind', 'movedim', 'moveaxis', 'narrow', 'tril', 'triu',
@@ -260,20 +260,6 @@ moveaxis = movedim
 swapdims = ops.transpose
 
 
-def narrow(input, dim, start, length):
-    """The ``length`` elements from ``start`` along ``dim`` (a view)."""
-    input = ops.as_tensor(input)
-    d = ops._dim(dim, input.ndim, 'narrow')
-    n = input._array.shape[d]
-    if isinstance(start, Tensor):
-        start = start.item()
-    if start < 0:
-        start += n
-    if not (0 <= start <= n and 0 <= length and start + length <= n):
-        raise IndexError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n})")
-    return ops.getitem(input, (slice(None),) * d + (slice(start, start + length),))
-
-
 def _triangle(input, diagonal, lower, op):
     input = ops.as_tensor(input)
     if input.ndim < 2:
@@ -303,20 +289,6 @@ def _diag_positions(xp, rows, cols, offset):
     n = max(builtins.min(rows + offset, cols), 0)
     r = xp.arange(n)
     return r - offset, r
-
-
-def diagonal(input, offset=0, dim1=0, dim2=1):
-    """The ``offset`` diagonal of the matrices in dims ``dim1``, ``dim2``, as the last dimension."""
-    input = ops.as_tensor(input)
-    n = input.ndim
-    a, b = ops._dim(dim1, n, 'diagonal'), ops._dim(dim2, n, 'diagonal')
-    if a == b:
-        raise RuntimeError(f"diagonal(): dim1 and dim2 can not be identical, got {dim1} and {dim2}")
-    rest = [i for i in range(n) if i not in (a, b)]
-    x = ops.permute(input, tuple(rest + [a, b]))
-    rows, cols = x._array.shape[-2:]
-    r, c = _diag_positions(input._xp(), rows, cols, offset)
-    return GetItem.apply(x, (Ellipsis, r, c))
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):

@@ -137,6 +137,7 @@ class Amin(Amax):
 class TakeAlongDim(Function):
     """Values at ``indices`` along ``axis`` (the values of ``max(dim)``/``min(dim)``); the gradient goes
     to those positions only. ``indices`` lacks ``axis``, as ``argmax(axis=axis)`` returns it."""
+    torch_name = 'MaxBackward0'
 
     @staticmethod
     def forward(ctx, x, indices, axis, keepdims):
@@ -163,12 +164,12 @@ class Logsumexp(Function):
 
     @staticmethod
     def forward(ctx, x, axis, keepdims):
+        ctx.axis, ctx.keepdims = axis, keepdims
         _, log_sum, top = log_sum_exp_parts(x, axis)
         out = log_sum + top
         if not keepdims:
             out = out.reshape(_reduced_shape(x.shape, axis))
         ctx.save_for_backward(x, out)
-        ctx.axis, ctx.keepdims = axis, keepdims
         return out
 
     @staticmethod

@@ -8,7 +8,7 @@ from .. import backend
 from ..outputs import write_out
 from ..tensor import Tensor
 from . import surface_base as ops
-from .shape import GetItem, IndexAdd, SetItem
+from .shape import GetItem, IndexAdd, SetItem, select  # a view (the shape family's), re-exported
 
 __all__ = ['quantile', 'nanquantile', 'cov', 'corrcoef', 'bincount', 'histc', 'isin', 'block_diag',
            'cartesian_prod', 'select', 'index_put']
@@ -210,16 +210,6 @@ def cartesian_prod(*tensors):
 def _stack_columns(cols):
     from .shape import stack
     return stack(cols, 1)
-
-
-def select(input, dim, index):
-    """The slice at ``index`` along ``dim`` (that dimension removed; a view)."""
-    input = ops.as_tensor(input)
-    d = ops._dim(dim, input.ndim, 'select')
-    n = input.shape[d]
-    if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for dimension {d} of size {n}")
-    return ops.getitem(input, (slice(None),) * d + (index,))
 
 
 def index_put(input, indices, values, accumulate=False):

@@ -57,4 +57,7 @@ _UNARY.update({'abs': ops.abs, 'neg': ops.neg, 'exp': ops.exp, 'log': ops.log, '
                'cos': ops.cos, 'sigmoid': ops.sigmoid, 'tanh': ops.tanh, 'relu': ops.relu, 'square': ops.square,
                'pow': ops.pow, 'absolute': ops.abs, 'negative': ops.neg, 'logical_not': ops.logical_not})
 _UNARY.update(METHODS)
-METHODS.update({name + '_': _inplace(fn) for name, fn in _UNARY.items()})
+# The core families' in-place forms (exp_, relu_, ...) record the op itself on the tensor (saving what
+# PyTorch saves, views rebasing their base); the others here are written as a result assigned in place.
+_CORE_INPLACE = {'abs', 'neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'sigmoid', 'tanh', 'relu', 'square', 'pow'}
+METHODS.update({name + '_': _inplace(fn) for name, fn in _UNARY.items() if name not in _CORE_INPLACE})

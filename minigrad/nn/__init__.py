@@ -6,6 +6,8 @@
   ``LayerNorm``, ``GroupNorm``; activations (``ReLU``, ``GELU``, ``SiLU``, ``LeakyReLU``, ... see
   nn/activation.py)
 - containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``
+- convolutional: ``Conv1d``, ``Conv2d``, ``ConvTranspose1d/2d`` (and lazy forms), pooling, padding,
+  ``Upsample``, ``Dropout2d`` (nn/conv.py, nn/pooling.py)
 - losses: ``MSELoss``, ``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss``, ``BCEWithLogitsLoss``, ``L1Loss``,
   ``SmoothL1Loss``, ``HuberLoss``, ``KLDivLoss`` and more (nn/loss.py)
 - ``nn.init`` (initialisers), ``nn.functional`` (stateless forms), ``nn.utils`` (gradient clipping,
@@ -17,6 +19,11 @@ from .activation import (CELU, ELU, GELU, GLU, CosineSimilarity, Hardshrink, Har
                          ReLU6, SELU, SiLU, Sigmoid, Softmax, Softmax2d, Softmin, Softplus, Softshrink,
                          Softsign, Tanh, Tanhshrink, Threshold)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .conv import (Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, LazyConv1d, LazyConv2d,
+                   LazyConvTranspose2d)
+from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,
+                      AvgPool2d, CircularPad2d, ConstantPad2d, Dropout2d, MaxPool1d, MaxPool2d,
+                      ReflectionPad2d, ReplicationPad2d, Upsample, ZeroPad2d)
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
 from .linear import Identity, LazyLinear, Linear
@@ -42,3 +49,7 @@ __all__ = ['BCELoss', 'BCEWithLogitsLoss', 'BatchNorm1d', 'BatchNorm2d', 'BatchN
            'Softmin', 'Softplus', 'Softshrink', 'Softsign', 'Tanh', 'Tanhshrink', 'Threshold',
            'TripletMarginLoss', 'Unflatten', 'UninitializedParameter', 'functional', 'init', 'parallel',
            'utils']
+__all__ += ['AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d', 'AvgPool1d',
+            'AvgPool2d', 'CircularPad2d', 'ConstantPad2d', 'Conv1d', 'Conv2d', 'ConvTranspose1d',
+            'ConvTranspose2d', 'Dropout2d', 'LazyConv1d', 'LazyConv2d', 'LazyConvTranspose2d', 'MaxPool1d',
+            'MaxPool2d', 'ReflectionPad2d', 'ReplicationPad2d', 'Upsample', 'ZeroPad2d']

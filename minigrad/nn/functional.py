@@ -215,3 +215,9 @@ from ..functions.criterion import (binary_cross_entropy, binary_cross_entropy_wi
                                    triplet_margin_loss)
 from ..functions.distance import cosine_similarity, normalize, pairwise_distance, pdist  # noqa: E402
 from ..functions.sparse import embedding, one_hot  # noqa: E402
+
+# ------------------------------------------------------------------ convolution, pooling, resampling
+from ..functions.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402,F401
+from ..functions.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,  # noqa: E402,F401
+                                 adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout2d, interpolate,
+                                 max_pool1d, max_pool2d, pad, upsample)

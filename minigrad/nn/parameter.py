@@ -1,7 +1,7 @@
 """``nn.Parameter``: a tensor that a Module registers as learnable when assigned as its attribute."""
 from .. import backend
 from ..runtime import resolve_device
-from ..tensor import Tensor
+from ..tensor import Tensor, init_leaf
 
 
 class Parameter(Tensor):
@@ -23,11 +23,7 @@ class Parameter(Tensor):
             array = data._array
         else:
             array = Tensor(data)._array
-        self._array = array
-        self._ctx = None
-        self._requires_grad = False
-        self.grad = None
-        self._version = None
+        init_leaf(self, array)
         self.requires_grad = requires_grad
 
     def __repr__(self):
@@ -41,11 +37,9 @@ class Parameter(Tensor):
 
     def __deepcopy__(self, memo):
         out = type(self).__new__(type(self))
-        out._array = self._array.copy()
-        out._ctx = None
+        init_leaf(out, self._array.copy())
         out._requires_grad = self._requires_grad
         out.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
-        out._version = None
         memo[id(self)] = out
         return out
 

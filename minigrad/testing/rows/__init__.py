@@ -4,7 +4,7 @@ A new family's rows are a new module here, listed in ``MODULES``; :mod:`minigrad
 gathers every row into ``OPS``.
 """
 from . import activation, comparison, deconv, elementwise, extra_math, grid, linalg, loss, reduction, shape
-from . import criterion, distance, nonlinearity, normalization, sparse
+from . import conv, criterion, distance, nonlinearity, normalization, sparse
 
 from . import (cumulative, decompositions, indexing, products, rearrange, rounding, sorting,  # noqa: E402
                statistics, transcendental)
@@ -12,4 +12,4 @@ from . import (cumulative, decompositions, indexing, products, rearrange, roundi
 MODULES = (elementwise, activation, comparison, reduction, shape, linalg, loss, normalization, nonlinearity,
            criterion, distance, sparse, extra_math, grid,
            indexing, sorting, cumulative, rearrange, rounding, products, decompositions, transcendental,
-           statistics, deconv)
+           statistics, conv, deconv)

@@ -141,6 +141,51 @@ def mask_index_case(draw):
     return Case((draw(mgst.arrays(shape)), draw(mgst.arrays(shape, dtype=numpy.bool_))))
 
 
+@st.composite
+def narrow_case(draw):
+    shape = draw(mgst.shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    size = shape[dim]
+    start = draw(st.integers(0, size - 1))
+    length = draw(st.integers(1, size - start))
+    start = start - size if draw(st.booleans()) else start  # negative: from the end
+    return Case((draw(mgst.arrays(shape)),), {'dim': dim, 'start': start, 'length': length})
+
+
+def _np_narrow(x, dim, start, length):
+    start = start % x.shape[dim]
+    return numpy.take(x, numpy.arange(start, start + length), axis=dim)
+
+
+@st.composite
+def select_case(draw):
+    shape = draw(mgst.shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    return Case((draw(mgst.arrays(shape)),), {'dim': dim, 'index': draw(st.integers(-shape[dim], shape[dim] - 1))})
+
+
+@st.composite
+def diagonal_case(draw):
+    shape = draw(mgst.shapes(min_dims=2))
+    dim1, dim2 = draw(st.lists(st.integers(-len(shape), len(shape) - 1), min_size=2, max_size=2,
+                               unique_by=lambda d: d % len(shape)))
+    offset = draw(st.integers(-2, 2))
+    return Case((draw(mgst.arrays(shape)),), {'offset': offset, 'dim1': dim1, 'dim2': dim2})
+
+
+def _write_through_view(m, x, index):
+    """An in-place op through a view of a non-leaf: the base's history is rewritten (CopySlices)."""
+    y = x.clone()
+    y[index].mul_(2.5)
+    return y
+
+
+def _np_write_through_view(x, index):
+    out = x.copy()
+    out[index] *= 2.5
+    return out
+
+
 ROWS = [
     OpSpec('reshape', lambda m, x, shape: m.reshape(x, shape), numpy.reshape, reshape_case()),
     OpSpec('view', lambda m, x, shape: x.view(shape), numpy.reshape, reshape_case()),
@@ -170,4 +215,12 @@ ROWS = [
            second_order=True),
     OpSpec('to', lambda m, x: (x.to('cpu') * 2).to(x.device) * x, lambda x: 2 * x * x, unary(),
            second_order=True),
+    OpSpec('narrow.negative_start', lambda m, x, dim, start, length: m.narrow(x, dim, start, length),
+           _np_narrow, narrow_case(), second_order=True),
+    OpSpec('select', lambda m, x, dim, index: m.select(x, dim, index),
+           lambda x, dim, index: numpy.take(x, index, axis=dim), select_case(), second_order=True),
+    OpSpec('diagonal.dims', lambda m, x, offset, dim1, dim2: m.diagonal(x, offset, dim1, dim2),
+           lambda x, offset, dim1, dim2: numpy.diagonal(x, offset, dim1, dim2), diagonal_case(),
+           second_order=True),
+    OpSpec('inplace.view', _write_through_view, _np_write_through_view, basic_index_case(), second_order=True),
 ]
