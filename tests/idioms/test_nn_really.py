@@ -222,9 +222,7 @@ def idiom_wrapped_loader(lib):
     return [(x.shape, y) for x, y in dl], len(dl), str(dev)
 
 
-GAPS = {
-    'lambda_cnn': (AttributeError, 'nn.Conv2d, nn.AdaptiveAvgPool2d (convolutions)'),
-}
+GAPS = {}
 
 
 @pytest.mark.parametrize('fn', idioms(globals()))
