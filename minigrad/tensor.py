@@ -518,8 +518,8 @@ class Tensor:
     def __repr__(self):
         from .printing import add_suffixes, tensor_str
         xp_host = backend.to_host(self._array)
-        if xp_host.dtype.kind == 'f' and xp_host.dtype.itemsize < 4:
-            xp_host = xp_host.astype(backend.float32)  # float16 prints through float32, as in PyTorch
+        if backend.is_floating(xp_host.dtype) and xp_host.dtype.itemsize < 4:
+            xp_host = xp_host.astype(backend.float32)  # float16/bfloat16 print through float32, as in PyTorch
         body = tensor_str(xp_host, len('tensor('))
         extras = []
         if self.device.type != 'cpu':
