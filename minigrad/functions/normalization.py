@@ -138,6 +138,24 @@ def _channel_view(p, ndim):
     return _shape.reshape(p, (p.shape[0],) + (1,) * (ndim - 2))
 
 
+def _normalize_tracking(input, weight, bias, axes, eps, running_mean, running_var, momentum, count,
+                        per_sample=False):
+    """Normalize over ``axes`` and fold the batch's statistics into the running ones (when there are
+    any), with the unbiased variance of ``count`` values as PyTorch; ``per_sample`` (instance norm)
+    averages the per-sample statistics first."""
+    stats = [] if (running_mean is not None or running_var is not None) else None
+    out = Normalize.apply(input, _channel_view(weight, input.ndim), _channel_view(bias, input.ndim),
+                          axes, float(eps), stats)
+    if stats:
+        mean, var = stats
+        if per_sample:
+            mean, var = mean.mean(axis=0), var.mean(axis=0)
+        momentum = 0.0 if momentum is None else float(momentum)
+        _update_running(running_mean, mean, momentum)
+        _update_running(running_var, var, momentum, count / (count - 1))
+    return out
+
+
 def _update_running(running, batch, momentum, unbiased_factor=1.0):
     """``running = (1 - momentum) * running + momentum * batch`` in place (no gradient)."""
     if running is None:
@@ -180,15 +198,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if count <= 1:
             raise ValueError(f"{op}: expected more than 1 value per channel when training, got input size "
                              f"{list(input.shape)}")
-        stats = [] if (running_mean is not None or running_var is not None) else None
-        out = Normalize.apply(input, _channel_view(weight, input.ndim), _channel_view(bias, input.ndim),
-                              axes, float(eps), stats)
-        if stats:
-            mean, var = stats
-            momentum = 0.0 if momentum is None else float(momentum)
-            _update_running(running_mean, mean, momentum)
-            _update_running(running_var, var, momentum, count / (count - 1))
-        return out
+        return _normalize_tracking(input, weight, bias, axes, eps, running_mean, running_var, momentum,
+                                   count)
     if running_mean is None or running_var is None:
         raise RuntimeError(f"{op}: running_mean and running_var must be given in evaluation mode "
                            "(training=False)")
@@ -278,15 +289,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         raise ValueError(f"{op}: expected more than 1 spatial element when training, got input size "
                          f"{list(input.shape)}")
     axes = tuple(range(2, input.ndim))
-    stats = [] if (running_mean is not None or running_var is not None) else None
-    out = Normalize.apply(input, _channel_view(weight, input.ndim), _channel_view(bias, input.ndim),
-                          axes, float(eps), stats)
-    if stats:
-        mean, var = stats
-        momentum = 0.0 if momentum is None else float(momentum)
-        _update_running(running_mean, mean.mean(axis=0), momentum)
-        _update_running(running_var, var.mean(axis=0), momentum, count / (count - 1))
-    return out
+    return _normalize_tracking(input, weight, bias, axes, eps, running_mean, running_var, momentum, count,
+                               per_sample=True)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
