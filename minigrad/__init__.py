@@ -15,10 +15,10 @@ from .autograd.function import Function  # the array-level base of minigrad's op
 from .autograd import (detect_anomaly, enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_detect_anomaly, set_grad_enabled)
-from .backend import device, manual_seed, set_default_dtype
+from .backend import device, set_default_dtype
 from .dtypes import (bool_, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half,
                      iinfo, int, int8, int16, int32, int64, long, short, uint8)
-from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace,
                         normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
                         tensor, zeros, zeros_like)
 from .functions import FAMILIES, bind_methods
@@ -48,8 +48,24 @@ e = 2.718281828459045
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+from . import random  # noqa: E402
+from .random import manual_seed  # noqa: E402  (returns default_generator, as PyTorch)
+from .factories import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,  # noqa: E402
+                        IntTensor, LongTensor, ShortTensor)
+
 from . import linalg, nn, optim
+from . import distributions  # noqa: E402  (builds on nn's functions)
 from .serialization import load, save
+from .printing import get_printoptions, set_printoptions  # noqa: E402
 from . import data, utils  # noqa: E402  (they build on the tensor layer above)
 from . import distributed  # noqa: E402  (mpi4py is imported on first use)
 

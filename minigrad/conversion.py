@@ -28,7 +28,7 @@ def as_tensor(data, dtype=None, device=None):
         if device is not None:
             out = to_device(out, device)
         return out
-    return Tensor(data, dtype=dtype, device=device)
+    return Tensor(data, dtype=backend.infer_dtype(data) if dtype is None else dtype, device=device)
 
 
 def cast(input, dtype):

@@ -3,7 +3,7 @@
 from . import backend
 from .arguments import sizes as _sizes
 from .runtime import resolve_device
-from .tensor import Tensor, make_tensor
+from .tensor import Size, Tensor, make_tensor
 
 
 def _finish(array, requires_grad):
@@ -29,6 +29,8 @@ def _float_dtype(dtype):
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (scalar, nested list, NumPy/CuPy array, Tensor)."""
     device = resolve_device(device)
+    if dtype is None:
+        dtype = backend.infer_dtype(data._array if isinstance(data, Tensor) else data)
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
@@ -142,13 +144,26 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = backend.get_default_dtype() if is_float else backend.int64
     xp = backend.module_for(device)
-    return _finish(xp.arange(start, end, step, dtype=backend.as_dtype(dtype)), requires_grad)
+    dtype = backend.as_dtype(dtype)
+    if dtype.kind == 'f' and dtype.itemsize < 8:
+        # PyTorch computes start + i * step in double and rounds once (NumPy's float32 arange drifts:
+        # arange(-8., 8., .1)[80] would be -7.6e-6 instead of 0)
+        return _finish(xp.arange(start, end, step, dtype=backend.float64).astype(dtype), requires_grad)
+    return _finish(xp.arange(start, end, step, dtype=dtype), requires_grad)
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     device = resolve_device(device)
     xp = backend.module_for(device)
     return _finish(xp.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent."""
+    device = resolve_device(device)
+    xp = backend.module_for(device)
+    exponents = xp.linspace(start, end, steps, dtype=backend.float64)
+    return _finish(xp.power(float(base), exponents).astype(_float_dtype(dtype)), requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
@@ -185,3 +200,32 @@ def rand_like(input, *, dtype=None, device=None, requires_grad=False):
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False):
     return _like(randn, input, dtype, device, requires_grad, input.shape)
+
+
+def _legacy_constructor(name, dtype_name):
+    def construct(*args, device=None):
+        dtype = backend.as_dtype(dtype_name)
+        sizes = not args or isinstance(args[0], Size) or (
+            all(isinstance(a, int) and not isinstance(a, bool) for a in args) and len(args) >= 1 and
+            not (len(args) == 1 and isinstance(args[0], (list, tuple))))
+        if sizes:
+            shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else args
+            return zeros(*shape, dtype=dtype, device=device) if shape else zeros(0, dtype=dtype, device=device)
+        if len(args) != 1:
+            raise TypeError(f"{name}(data) takes one data argument or sizes, got {args!r}")
+        return tensor(args[0], dtype=dtype, device=device)
+    construct.__name__ = construct.__qualname__ = name
+    construct.__doc__ = (f"PyTorch's legacy ``{name}``: ``{name}(data)`` is ``tensor(data, dtype={dtype_name})``, "
+                         f"``{name}(*sizes)`` a zero-filled tensor of that dtype.")
+    return construct
+
+
+FloatTensor = _legacy_constructor('FloatTensor', 'float32')
+DoubleTensor = _legacy_constructor('DoubleTensor', 'float64')
+HalfTensor = _legacy_constructor('HalfTensor', 'float16')
+LongTensor = _legacy_constructor('LongTensor', 'int64')
+IntTensor = _legacy_constructor('IntTensor', 'int32')
+ShortTensor = _legacy_constructor('ShortTensor', 'int16')
+CharTensor = _legacy_constructor('CharTensor', 'int8')
+ByteTensor = _legacy_constructor('ByteTensor', 'uint8')
+BoolTensor = _legacy_constructor('BoolTensor', 'bool')

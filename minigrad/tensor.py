@@ -57,10 +57,25 @@ class Tensor:
     __array_ufunc__ = None      # NumPy defers `ndarray op tensor` to our reflected operators
     __hash__ = object.__hash__  # tensors are hashed by identity (== is elementwise)
 
-    def __init__(self, data, requires_grad=False, dtype=None, device=None):
+    def __init__(self, *args, requires_grad=False, dtype=None, device=None):
+        if dtype is None and (not args or isinstance(args[0], Size) or len(args) > 1):
+            # PyTorch's legacy constructor: Tensor(), Tensor(2, 3), Tensor(Size([2, 3])) (zero-filled here)
+            shape = tuple(args[0]) if len(args) == 1 else (args or (0,))
+            if not all(isinstance(n, _pyint) and not isinstance(n, _pybool) for n in shape):
+                raise TypeError(f"Tensor(*sizes) takes ints, got {args!r}; use minigrad.tensor(data) for data")
+            dtype = backend.get_default_dtype()
+            data = backend.module_for(backend.as_device(device or 'cpu')).zeros(shape, dtype=dtype)
+        elif len(args) != 1:
+            raise TypeError(f"Tensor(data, dtype=...) takes one data argument, got {len(args)}")
+        else:
+            data = args[0]
         if isinstance(data, Tensor):
             data = data._array
-        dtype = backend.as_dtype(dtype) if dtype is not None else backend.infer_dtype(data)
+        if dtype is None:
+            # Tensor(data): arrays keep their dtype; Python data get the default float dtype (PyTorch's
+            # Tensor([1, 2]) is float); minigrad.tensor(data) infers ints and bools
+            dtype = data.dtype if hasattr(data, 'dtype') else backend.get_default_dtype()
+        dtype = backend.as_dtype(dtype)
         init_leaf(self, backend.asarray(data, dtype, device, copy=True))
         if requires_grad:
             self.requires_grad = True
@@ -92,7 +107,7 @@ class Tensor:
     def requires_grad(self, flag):
         flag = _pybool(flag)
         if flag and not backend.is_floating(self._array.dtype):
-            raise TypeError(f"only floating-point tensors can require gradients, this one is "
+            raise RuntimeError(f"only floating-point tensors can require gradients, this one is "
                             f"{self._array.dtype}; convert it first, e.g. x.float().requires_grad_()")
         if not flag and self._ctx is not None:
             raise RuntimeError("requires_grad can only be turned off on leaf tensors; use .detach() to "
@@ -226,9 +241,15 @@ class Tensor:
         return _pybool(self._array.item())
 
     def __float__(self):
+        if self._array.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars "
+                             f"(this one has shape {tuple(self.shape)}; index it or reduce it first)")
         return _pyfloat(self.item())
 
     def __int__(self):
+        if self._array.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars "
+                             f"(this one has shape {tuple(self.shape)}; index it or reduce it first)")
         return _pyint(self.item())
 
     def __index__(self):
@@ -259,8 +280,16 @@ class Tensor:
                              device if not isinstance(device, _pyint) else f'cuda:{device}')
 
     def type(self, dtype=None):
+        """With no argument, the legacy type name ('minigrad.FloatTensor', as PyTorch's
+        'torch.FloatTensor'); with a dtype or such a name, the tensor converted to it."""
         if dtype is None:
-            return f'minigrad.{self._array.dtype.name}'
+            return 'minigrad.' + _LEGACY_NAMES.get(self._array.dtype.name, self._array.dtype.name)
+        if isinstance(dtype, str):
+            name = dtype.rsplit('.', 1)[-1]
+            legacy = {v: k for k, v in _LEGACY_NAMES.items()}
+            if name not in legacy:
+                raise ValueError(f"type({dtype!r}): unknown tensor type; use e.g. 'torch.FloatTensor' or a dtype")
+            dtype = legacy[name]
         return conversion.cast(self, dtype)
 
     def float(self):
@@ -487,19 +516,26 @@ class Tensor:
 
     # -------------------------------------------------------------------------------------- printing
     def __repr__(self):
+        from .printing import add_suffixes, tensor_str
         xp_host = backend.to_host(self._array)
-        body = backend.format_array(xp_host)
+        if backend.is_floating(xp_host.dtype) and xp_host.dtype.itemsize < 4:
+            xp_host = xp_host.astype(backend.float32)  # float16/bfloat16 print through float32, as in PyTorch
+        body = tensor_str(xp_host, len('tensor('))
         extras = []
         if self.device.type != 'cpu':
             extras.append(f"device='{self.device}'")
-        if self._array.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_) or \
-                self._array.size == 0:
+        if self._array.size == 0:
+            if self._array.ndim != 1:
+                extras.append(f'size={tuple(self._array.shape)}')
+            if self._array.dtype != backend.get_default_dtype():
+                extras.append(f'dtype=minigrad.{self._array.dtype.name}')
+        elif self._array.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_):
             extras.append(f'dtype=minigrad.{self._array.dtype.name}')
         if self._ctx is not None:
             extras.append(f'grad_fn=<{self._ctx.name()}>')
         elif self._requires_grad:
             extras.append('requires_grad=True')
-        return 'tensor(' + body + ''.join(', ' + e for e in extras) + ')'
+        return add_suffixes('tensor(' + body, extras, len('tensor('))
 
     __str__ = __repr__
 
@@ -546,6 +582,11 @@ class _Handle:
     def remove(self):
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+
+_LEGACY_NAMES = {'float32': 'FloatTensor', 'float64': 'DoubleTensor', 'float16': 'HalfTensor',
+                 'bfloat16': 'BFloat16Tensor', 'int64': 'LongTensor', 'int32': 'IntTensor',
+                 'int16': 'ShortTensor', 'int8': 'CharTensor', 'uint8': 'ByteTensor', 'bool': 'BoolTensor'}
 
 
 def _rebuild(array, requires_grad, device):

@@ -96,7 +96,7 @@ def test_inplace_change_of_a_tensor_not_saved_is_allowed():
     lambda: minigrad.arange(3).requires_grad_(),
 ])
 def test_integer_tensor_cannot_require_grad(make):
-    with pytest.raises(TypeError) as info:
+    with pytest.raises(RuntimeError) as info:
         make()
     assert 'floating-point' in message(info) and '.float()' in message(info)
 

@@ -10,6 +10,7 @@ from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_anomaly_
                         is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_detect_anomaly, set_grad_enabled)
 from .tape import print_tape, tape
+from . import functional  # noqa: E402  (builds on grad)
 
 __all__ = ['Function', 'once_differentiable', 'backward', 'grad', 'no_grad', 'enable_grad', 'set_grad_enabled', 'inference_mode',
            'is_grad_enabled', 'is_inference_mode_enabled', 'set_detect_anomaly', 'detect_anomaly',

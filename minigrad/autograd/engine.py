@@ -321,8 +321,8 @@ def _root_grad(tensor, gradient, create_graph):
     if gradient is None:
         if tensor._array.size != 1:
             raise RuntimeError(
-                f"backward() on a tensor of shape {tuple(tensor.shape)} needs a gradient: the implicit "
-                "gradient 1 exists only for outputs with one element. Reduce the output first "
+                f"grad can be implicitly created only for scalar outputs: backward() on a tensor of shape "
+                f"{tuple(tensor.shape)} needs a gradient; the implicit gradient 1 exists only for outputs with one element. Reduce the output first "
                 "(e.g. loss.sum() or loss.mean()) or pass backward(gradient=...) shaped like it.")
         g = xp.ones(tensor._array.shape, dtype=tensor._array.dtype)
         return wrap(g) if create_graph else g

@@ -112,16 +112,29 @@ def _cast_dtype(input, dtype):
     return input
 
 
-def cumsum(input, dim, *, dtype=None, out=None):
+def _dim_or_axis(dim, axis, op):
+    """PyTorch takes NumPy's ``axis=`` for ``dim`` (d2l writes ``A.cumsum(axis=0)``)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{op}: give dim or axis, not both")
+        return axis
+    if dim is None:
+        raise TypeError(f"{op}() missing required argument 'dim' (the dimension to accumulate along)")
+    return dim
+
+
+def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
     """Running sums along ``dim`` (integer and bool inputs give int64, as PyTorch)."""
+    dim = _dim_or_axis(dim, axis, 'cumsum')
     input = _cast_dtype(ops.as_tensor(input), dtype)
     if input.ndim == 0:
         return write_out(ops.clone(input), out, 'cumsum')
     return write_out(Cumsum.apply(input, _axis(input, dim, 'cumsum')), out, 'cumsum')
 
 
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim=None, *, dtype=None, out=None, axis=None):
     """Running products along ``dim``; the gradient is exact with zeros in the input."""
+    dim = _dim_or_axis(dim, axis, 'cumprod')
     input = _cast_dtype(ops.as_tensor(input), dtype)
     if input.ndim == 0:
         return write_out(ops.clone(input), out, 'cumprod')

@@ -22,7 +22,7 @@ def calculate_gain(nonlinearity, param=None):
     """The recommended scale of the weights for a non-linearity (PyTorch's table):
     linear/conv/sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2)), selu 3/4."""
     if nonlinearity in _LINEAR_LIKE:
-        return 1.0
+        return 1  # an int, as PyTorch's
     if nonlinearity == 'tanh':
         return 5.0 / 3
     if nonlinearity == 'relu':
@@ -121,3 +121,84 @@ def kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu'):
     if _empty(tensor, 'kaiming_normal_'):
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
+    """N(mean, std^2) restricted to [a, b] (absolute bounds, as PyTorch): out-of-range draws are drawn again."""
+    import minigrad
+    if _empty(tensor, 'trunc_normal_'):
+        return tensor
+    if not a < b:
+        raise ValueError(f"trunc_normal_: the bounds must satisfy a < b, got a={a}, b={b}")
+    with no_grad():
+        values = minigrad.randn(*tensor.shape, dtype=minigrad.float64, device=tensor.device) * std + mean
+        for _ in range(1000):
+            bad = (values < a) | (values > b)
+            if not bool(bad.any()):
+                break
+            fresh = minigrad.randn(*tensor.shape, dtype=minigrad.float64, device=tensor.device) * std + mean
+            values = minigrad.where(bad, fresh, values)
+        return tensor.copy_(values.clamp(a, b))
+
+
+def eye_(tensor):
+    """The identity in a 2-D tensor (ones on the diagonal, zeros elsewhere)."""
+    import minigrad
+    if tensor.dim() != 2:
+        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
+    with no_grad():
+        return tensor.copy_(minigrad.eye(*tensor.shape, dtype=tensor.dtype, device=tensor.device))
+
+
+def dirac_(tensor, groups=1):
+    """Dirac delta in a 3-, 4- or 5-D convolution weight: convolving keeps the input channels (per group)."""
+    import minigrad
+    d = tensor.dim()
+    if d not in (3, 4, 5):
+        raise ValueError(f"dirac_: only 3-, 4- and 5-D tensors are supported, got shape {tuple(tensor.shape)}")
+    out_per_group = tensor.shape[0] // groups
+    if tensor.shape[0] % groups:
+        raise ValueError(f"dirac_: dim 0 ({tensor.shape[0]}) must be divisible by groups ({groups})")
+    n = min(out_per_group, tensor.shape[1])
+    with no_grad():
+        tensor.zero_()
+        centre = tuple(s // 2 for s in tensor.shape[2:])
+        for g in range(groups):
+            for i in range(n):
+                tensor[(g * out_per_group + i, i) + centre] = 1
+    return tensor
+
+
+def orthogonal_(tensor, gain=1.0):
+    """A (semi-)orthogonal matrix (rows or columns orthonormal) times ``gain``; dims after the first flattened."""
+    import minigrad
+    if tensor.dim() < 2:
+        raise ValueError("orthogonal_: only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    with no_grad():
+        flat = minigrad.randn(rows, cols, dtype=minigrad.float64, device=tensor.device)
+        if rows < cols:
+            flat = flat.t()
+        q, r = minigrad.linalg.qr(flat)
+        q = q * r.diagonal().sign()
+        if rows < cols:
+            q = q.t()
+        return tensor.copy_((q * gain).reshape(tensor.shape))
+
+
+def sparse_(tensor, sparsity, std=0.01):
+    """A 2-D tensor drawn from N(0, std^2) with a fraction ``sparsity`` of each column set to zero."""
+    import minigrad
+    if tensor.dim() != 2:
+        raise ValueError("sparse_: only 2-D tensors are supported")
+    rows, cols = tensor.shape
+    zeros = int(math.ceil(sparsity * rows))
+    with no_grad():
+        normal_(tensor, 0.0, std)
+        for c in range(cols):
+            idx = minigrad.randperm(rows, device=tensor.device)[:zeros]
+            tensor[idx, c] = 0
+    return tensor
