@@ -21,6 +21,9 @@ except Exception as _exc:  # a CuPy that cannot load its CUDA libraries: remembe
     _cupy, _cupy_import_error = None, _exc
 
 ndarray = numpy.ndarray
+#: The host's array module, for code that works on host memory by design (MPI staging buffers, the raw
+#: baselines of benchmarks) rather than on a tensor's own arrays.
+host = numpy
 scalar_types = numpy.generic  # what NumPy returns for 0-d results; minigrad keeps 0-d arrays instead
 as_array = numpy.asarray
 _pyfloat, _pyint = builtins.float, builtins.int

@@ -14,7 +14,7 @@
 """
 import math
 
-import numpy
+from .. import backend
 from .common import (base_parser, benchmark_main, fmt, format_seconds, measure, median, metadata,
                      new_figure, print_conditions, save_results, table)
 
@@ -22,7 +22,7 @@ from .common import (base_parser, benchmark_main, fmt, format_seconds, measure, 
 def _jacobian_cases(n, m, seed=0):
     import minigrad
     from minigrad.autograd import functional as F
-    rng = numpy.random.default_rng(seed)
+    rng = backend.host.random.default_rng(seed)
     W = minigrad.tensor(rng.standard_normal((m, n)) / math.sqrt(n), dtype=minigrad.float32)
     x = minigrad.tensor(rng.standard_normal(n), dtype=minigrad.float32)
     f = lambda z: (W @ z).tanh()
@@ -34,7 +34,7 @@ def _hessian_cases(n, seed=0):
     import minigrad
     import minigrad.autograd.forward_ad as fwAD
     from minigrad.autograd import functional as F
-    rng = numpy.random.default_rng(seed)
+    rng = backend.host.random.default_rng(seed)
     W = minigrad.tensor(rng.standard_normal((n, n)) / math.sqrt(n), dtype=minigrad.float32)
     x = minigrad.tensor(rng.standard_normal(n), dtype=minigrad.float32)
     v = minigrad.tensor(rng.standard_normal(n), dtype=minigrad.float32)

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 
+from .. import backend
 from .common import (base_parser, benchmark_main, metadata, new_figure, print_conditions, save_results, table,
                      worker_env)
 
@@ -65,7 +66,7 @@ def _launch(ranks, argv, timeout):
 
 # --------------------------------------------------------------------------------- worker: all-reduce
 def _worker_allreduce(sizes, repeat):
-    import numpy
+    host = backend.host
     from mpi4py import MPI
 
     import minigrad
@@ -103,7 +104,7 @@ def _worker_allreduce(sizes, repeat):
                 samples[name].append(comm.allreduce(elapsed, op=MPI.MAX))
         best = {name: min(v) for name, v in samples.items()}
         rows.append({'bytes': nbytes, 'calls': number, **{f'{k}_s': v for k, v in best.items()},
-                     **{f'{k}_median_s': float(numpy.median(v)) for k, v in samples.items()},
+                     **{f'{k}_median_s': float(host.median(v)) for k, v in samples.items()},
                      'overhead': best['minigrad'] / best['mpi4py'] - 1,
                      'overhead_async': best['minigrad async'] / best['mpi4py'] - 1})
     if comm.Get_rank() == 0:
@@ -112,7 +113,7 @@ def _worker_allreduce(sizes, repeat):
 
 # ----------------------------------------------------------------------------------- worker: training
 def _worker_train(batch, steps, hidden, bucket_mb):
-    import numpy
+    host = backend.host
     from mpi4py import MPI
 
     import minigrad
@@ -141,8 +142,8 @@ def _worker_train(batch, steps, hidden, bucket_mb):
     model = DistributedDataParallel(net, bucket_cap_mb=bucket_mb)
     opt = optim.SGD(model.parameters(), lr=0.1)
     loss_fn = nn.CrossEntropyLoss()
-    rng = numpy.random.default_rng(rank)
-    X = minigrad.from_numpy(rng.random((batch * 8,) + shape, dtype=numpy.float32))
+    rng = host.random.default_rng(rank)
+    X = minigrad.from_numpy(rng.random((batch * 8,) + shape, dtype=host.float32))
     y = minigrad.from_numpy(rng.integers(0, 10, batch * 8))
 
     def step(i):
@@ -169,7 +170,7 @@ def _worker_train(batch, steps, hidden, bucket_mb):
         stats = model.reducer.stats
         last_end = comm.allreduce(stats['backward_end'], op=MPI.MAX)
         exposed.append(comm.allreduce(max(0.0, stats['reduced'] - last_end), op=MPI.MAX))
-    exposed = float(numpy.median(exposed))
+    exposed = float(host.median(exposed))
     # the same buckets all-reduced one after another, nothing to overlap with
     buckets = [b.flat for b in model.reducer.buckets]
     samples = []
@@ -179,7 +180,7 @@ def _worker_train(batch, steps, hidden, bucket_mb):
         for buf in buckets:
             model.reducer.comm.Allreduce(MPI.IN_PLACE, buf, op=MPI.SUM)
         samples.append(comm.allreduce(time.perf_counter() - t0, op=MPI.MAX))
-    blocking = float(numpy.median(samples))
+    blocking = float(host.median(samples))
     if rank == 0:
         print(json.dumps({'status': 'ok', 'ranks': world, 'batch_per_rank': batch, 'steps': steps,
                           'buckets': len(buckets), 'gradient_bytes': int(sum(b.nbytes for b in buckets)),

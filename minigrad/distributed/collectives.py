@@ -13,7 +13,6 @@ after the current stream is synchronised. dtypes MPI has no type for (bfloat16) 
 import ctypes
 import os
 
-import numpy
 
 from .. import backend
 from ..tensor import Tensor
@@ -109,9 +108,9 @@ class _Buffer:
         else:
             buf = backend.to_host(array)
             if not _mpi_can_carry(buf.dtype):
-                buf = buf.astype(numpy.float32)
+                buf = buf.astype(backend.host.float32)
             elif not buf.flags.c_contiguous or (writable and not buf.flags.writeable):
-                buf = numpy.ascontiguousarray(buf).copy()
+                buf = backend.host.ascontiguousarray(buf).copy()
         self.array = buf
         self.staged = buf is not array
 
@@ -190,7 +189,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
         _check_group(group, 'all_reduce')
     c = _state['comm'] or comm('all_reduce()')
     array = getattr(tensor, '_array', None)
-    if type(array) is numpy.ndarray and op != ReduceOp.AVG and array.flags.c_contiguous and \
+    if type(array) is backend.host.ndarray and op != ReduceOp.AVG and array.flags.c_contiguous and \
             array.flags.writeable and _mpi_can_carry(array.dtype):
         # the common case, kept short: MPI works on the tensor's own memory
         mpi_op = _mpi_op(op, array.dtype, 'all_reduce')
@@ -262,7 +261,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     send = _Buffer(tensor, 'all_gather', writable=False)
     for t in tensor_list:
         _same_layout(t, tensor, 'all_gather', 'tensor_list')
-    recv = numpy.empty((size,) + send.array.shape, send.array.dtype) if not _device_direct(send) else \
+    recv = backend.host.empty((size,) + send.array.shape, send.array.dtype) if not _device_direct(send) else \
         backend.array_module(send.array).empty((size,) + send.array.shape, send.array.dtype)
 
     def scatter_back():
@@ -324,7 +323,7 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False, group_ds
                              f"({size})")
         for t in gather_list:
             _same_layout(t, tensor, 'gather', 'gather_list')
-        recv = numpy.empty((size,) + send.array.shape, send.array.dtype) if not _device_direct(send) else \
+        recv = backend.host.empty((size,) + send.array.shape, send.array.dtype) if not _device_direct(send) else \
             backend.array_module(send.array).empty((size,) + send.array.shape, send.array.dtype)
     elif gather_list:
         raise ValueError(f"gather: gather_list must be None (or empty) on ranks other than dst={dst}")
@@ -353,7 +352,7 @@ def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False, group_
                              f"({size})")
         for t in scatter_list:
             _same_layout(t, tensor, 'scatter', 'scatter_list')
-        send = numpy.stack([_Buffer(t, 'scatter', writable=False).array for t in scatter_list]) \
+        send = backend.host.stack([_Buffer(t, 'scatter', writable=False).array for t in scatter_list]) \
             if not _device_direct(recv) else backend.array_module(recv.array).stack(
                 [_Buffer(t, 'scatter', writable=False).array for t in scatter_list])
     elif scatter_list:

@@ -29,7 +29,6 @@ import os
 import threading
 import time
 
-import numpy
 
 from ... import backend
 from ...autograd.function import wrap
@@ -94,7 +93,7 @@ class _Bucket:
             total += p._array.size
         self.numel = total
         dtype = params[0]._array.dtype
-        xp = numpy if host else backend.array_module(params[0]._array)
+        xp = backend.host if host else backend.array_module(params[0]._array)
         with backend.on_device(backend.device_of(params[0]._array)):
             self.flat = xp.zeros(total, dtype=dtype)
         self.host = host
@@ -334,7 +333,7 @@ class DistributedDataParallel(Module):
                 continue
             stack.extend(parent for parent in node.parents if parent is not None)
         reducer = self.reducer
-        used = numpy.array([id(p) in reached for p in reducer.params], dtype=numpy.int32)
+        used = backend.host.array([id(p) in reached for p in reducer.params], dtype=backend.host.int32)
         reducer.used_map = used
         reducer.used_request = reducer.comm.Iallreduce(MPI.IN_PLACE, used, op=MPI.MAX)
         for p in reducer.params:
